@@ -1,0 +1,89 @@
+package lint
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+)
+
+// ObjectRef names the object a finding is about.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// String is "Deployment payments-prod/payments".
+func (r ObjectRef) String() string {
+	if r.Namespace != "" {
+		return r.Kind + " " + r.Namespace + "/" + r.Name
+	}
+	return r.Kind + " " + r.Name
+}
+
+// Finding is one problem, placed in a file.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	// Message says what is wrong, without the object name.
+	Message string `json:"message"`
+	// Target is the target folder, TargetKind its kind.
+	Target     string      `json:"target"`
+	TargetKind render.Kind `json:"targetKind"`
+	// Variants lists the target variants that have this finding ("" is the
+	// default variant). One problem rendered by several variants is one
+	// finding.
+	Variants  []string  `json:"variants,omitempty"`
+	Object    ObjectRef `json:"object"`
+	Container string    `json:"container,omitempty"`
+	// Path is the object path of the problem.
+	Path string `json:"path"`
+	// Hook is set for Helm hooks (pre-install,pre-upgrade).
+	Hook string `json:"hook,omitempty"`
+	// Location is where a person fixes it.
+	Location render.Location `json:"location"`
+	// Fingerprint identifies the problem independently of line numbers:
+	// rule, target, object and path.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Subject names the object and container: "Deployment shop/web, container api".
+func (f *Finding) Subject() string {
+	s := f.Object.String()
+	if f.Container != "" {
+		s += ", container " + f.Container
+	}
+	return s
+}
+
+// Text is the full one-line message: subject and problem.
+func (f *Finding) Text() string {
+	s := f.Subject() + ": " + f.Message
+	if f.Hook != "" {
+		s += " (helm hook " + f.Hook + ")"
+	}
+	if len(f.Variants) > 0 && !(len(f.Variants) == 1 && f.Variants[0] == "") {
+		var vs []string
+		for _, v := range f.Variants {
+			if v == "" {
+				v = "values.yaml"
+			}
+			vs = append(vs, v)
+		}
+		s += " [" + strings.Join(vs, ", ") + "]"
+	}
+	return s
+}
+
+// fingerprint hashes what identifies a problem and never line numbers.
+func fingerprint(f *Finding) string {
+	h := sha256.New()
+	for _, s := range []string{f.Rule, f.Target, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Container, f.Path} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}

@@ -1,0 +1,271 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/prodlint/prodlint/render"
+)
+
+// Config says what to lint and how.
+type Config struct {
+	// Targets are the targets to render and lint.
+	Targets []render.Target
+	// Renderers renders each kind of target.
+	Renderers map[render.Kind]render.Renderer
+	// Render are the options passed to every renderer.
+	Render render.Options
+	// Rules to run; nil means every registered rule.
+	Rules []*Rule
+	// Parallel is the number of targets rendered at once; 0 means one per
+	// core.
+	Parallel int
+}
+
+// TargetError is a target (or one variant of it) that failed to render.
+type TargetError struct {
+	Target  render.Target
+	Variant string
+	Err     error
+}
+
+func (e *TargetError) Error() string {
+	v := ""
+	if e.Variant != "" {
+		v = " (values " + e.Variant + ")"
+	}
+	return fmt.Sprintf("render %s%s: %v", e.Target, v, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *TargetError) Unwrap() error { return e.Err }
+
+// Result is the outcome of a lint run.
+type Result struct {
+	Targets  []render.Target
+	Findings []Finding
+	Errors   []*TargetError
+	// Notes are non-fatal remarks from the renderers, prefixed with their
+	// target.
+	Notes []string
+	// Objects counts the rendered objects over all targets and variants.
+	Objects int
+}
+
+// Run renders every target (in parallel), runs the rules on the rendered
+// objects, places the findings in files and post-processes them (dedup across
+// variants, sort). A target that fails never hides the findings of the others.
+func Run(ctx context.Context, cfg Config) *Result {
+	rules := cfg.Rules
+	if rules == nil {
+		rules = Rules()
+	}
+	par := cfg.Parallel
+	if par <= 0 {
+		par = runtime.GOMAXPROCS(0)
+	}
+	type out struct {
+		findings []Finding
+		errs     []*TargetError
+		notes    []string
+		objects  int
+	}
+	outs := make([]out, len(cfg.Targets))
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i, t := range cfg.Targets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o := &outs[i]
+			vs, err := renderSafely(ctx, cfg.Renderers, t, cfg.Render)
+			if err != nil {
+				o.errs = append(o.errs, &TargetError{Target: t, Err: err})
+			}
+			for _, v := range vs {
+				if v.Err != nil {
+					o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: v.Err})
+				}
+				for _, n := range v.Notes {
+					o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
+				}
+				o.objects += len(v.Objects)
+				fs, err := checkSafely(rules, t, v)
+				if err != nil {
+					o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
+				}
+				o.findings = append(o.findings, fs...)
+			}
+		}()
+	}
+	wg.Wait()
+	res := &Result{Targets: cfg.Targets}
+	for _, o := range outs {
+		res.Findings = append(res.Findings, o.findings...)
+		res.Errors = append(res.Errors, o.errs...)
+		res.Notes = append(res.Notes, o.notes...)
+		res.Objects += o.objects
+	}
+	res.Findings = PostProcess(res.Findings)
+	return res
+}
+
+func renderSafely(ctx context.Context, rs map[render.Kind]render.Renderer, t render.Target, opts render.Options) (vs []*render.Variant, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			vs, err = nil, fmt.Errorf("internal error (please report it): %v\n%s", r, firstFrames(debug.Stack()))
+		}
+	}()
+	r, ok := rs[t.Kind]
+	if !ok {
+		return nil, fmt.Errorf("no renderer for %s targets", t.Kind)
+	}
+	return r.Render(ctx, t, opts)
+}
+
+func checkSafely(rules []*Rule, t render.Target, v *render.Variant) (fs []Finding, err error) {
+	var cur string
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", cur, r, firstFrames(debug.Stack()))
+		}
+	}()
+	for _, obj := range v.Objects {
+		for _, r := range rules {
+			cur = r.ID
+			for _, p := range r.Run(obj, v.Objects) {
+				fs = append(fs, newFinding(r, t, v.Name, obj, p))
+			}
+		}
+	}
+	return fs, nil
+}
+
+func newFinding(r *Rule, t render.Target, variant string, obj *render.Object, p Problem) Finding {
+	f := Finding{
+		Rule:       r.ID,
+		Severity:   r.Severity,
+		Message:    p.Message,
+		Target:     t.Dir,
+		TargetKind: t.Kind,
+		Variants:   []string{variant},
+		Object:     ObjectRef{APIVersion: obj.APIVersion, Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name},
+		Container:  p.Container,
+		Path:       p.Path.String(),
+		Hook:       obj.Hook,
+	}
+	var loc render.Location
+	if obj.Locator != nil {
+		loc = obj.Locator.Locate(p.Path)
+	}
+	if loc.File == "" {
+		loc.File = obj.File
+	}
+	f.Location = loc.Normalize()
+	f.Fingerprint = fingerprint(&f)
+	return f
+}
+
+// PostProcess is the ordered list of steps after the rules ran: merge the
+// same problem found in several variants into one finding, then sort.
+func PostProcess(fs []Finding) []Finding {
+	return sortFindings(mergeVariants(fs))
+}
+
+// mergeVariants makes one finding of one problem rendered by several
+// variants of a target: same rule, location, object and message.
+func mergeVariants(fs []Finding) []Finding {
+	type key struct {
+		rule, msg, fp string
+		loc           render.Location
+	}
+	idx := map[key]int{}
+	var out []Finding
+	for _, f := range fs {
+		k := key{f.Rule, f.Message, f.Fingerprint, f.Location}
+		if i, ok := idx[k]; ok {
+			out[i].Variants = appendUnique(out[i].Variants, f.Variants...)
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, f)
+	}
+	for i := range out {
+		sort.Strings(out[i].Variants)
+	}
+	return out
+}
+
+func appendUnique(s []string, vs ...string) []string {
+	for _, v := range vs {
+		found := false
+		for _, x := range s {
+			found = found || x == v
+		}
+		if !found {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+func sortFindings(fs []Finding) []Finding {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Location.File != b.Location.File {
+			return a.Location.File < b.Location.File
+		}
+		if a.Location.Line != b.Location.Line {
+			return a.Location.Line < b.Location.Line
+		}
+		if a.Location.Col != b.Location.Col {
+			return a.Location.Col < b.Location.Col
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Target != b.Target {
+			return a.Target < b.Target
+		}
+		if x, y := a.Object.String(), b.Object.String(); x != y {
+			return x < y
+		}
+		if a.Container != b.Container {
+			return a.Container < b.Container
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return strings.Join(a.Variants, ",") < strings.Join(b.Variants, ",")
+	})
+	return fs
+}
+
+// SortErrors orders target errors deterministically.
+func SortErrors(es []*TargetError) {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].Target.Dir != es[j].Target.Dir {
+			return es[i].Target.Dir < es[j].Target.Dir
+		}
+		return es[i].Variant < es[j].Variant
+	})
+}
+
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 16 {
+		lines = lines[:16]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ErrNoTargets is returned when a path holds nothing to lint.
+var ErrNoTargets = errors.New("no Helm chart, kustomization or Kubernetes manifest found")
