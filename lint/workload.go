@@ -176,4 +176,3 @@ func Replicas(o *render.Object) (int32, bool) {
 	}
 	return 0, false
 }
-
