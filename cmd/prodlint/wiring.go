@@ -1,0 +1,14 @@
+package main
+
+import (
+	"io/fs"
+
+	"github.com/prodlint/prodlint/render"
+)
+
+// renderers returns the renderer of each target kind.
+func renderers(fsys fs.FS) map[render.Kind]render.Renderer {
+	return map[render.Kind]render.Renderer{
+		render.Plain: render.PlainRenderer{FS: fsys},
+	}
+}

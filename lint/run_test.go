@@ -1,0 +1,113 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/prodlint/prodlint/render"
+)
+
+type fakeRenderer map[string]func(t render.Target) ([]*render.Variant, error)
+
+func (f fakeRenderer) Render(_ context.Context, t render.Target, _ render.Options) ([]*render.Variant, error) {
+	return f[t.Dir](t)
+}
+
+func objects(t *testing.T, file, src string) []*render.Object {
+	t.Helper()
+	objs, err := render.ParseManifest(file, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs
+}
+
+var testRule = &Rule{
+	ID: "no-foo", Severity: Warning, Summary: "s", Rationale: "r", Remediation: "m", Tags: []string{"x"},
+	Check: func(p *Pass) {
+		if p.Object.Raw["foo"] != nil {
+			p.Report(render.MustPath("foo"), "foo is set")
+		}
+	},
+}
+
+func TestRunIsolatesFailures(t *testing.T) {
+	src := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nfoo: 1\n"
+	r := fakeRenderer{
+		"good": func(tg render.Target) ([]*render.Variant, error) {
+			return []*render.Variant{
+				{Target: tg, Objects: objects(t, "good/a.yaml", src)},
+				{Target: tg, Name: "ci/x-values.yaml", Objects: objects(t, "good/a.yaml", src)},
+				{Target: tg, Name: "ci/broken-values.yaml", Err: errors.New("boom")},
+			}, nil
+		},
+		"panics": func(render.Target) ([]*render.Variant, error) { panic("kaput") },
+		"fails":  func(render.Target) ([]*render.Variant, error) { return nil, errors.New("unreadable") },
+	}
+	res := Run(context.Background(), Config{
+		Targets: []render.Target{
+			{Kind: render.Helm, Dir: "good"}, {Kind: render.Helm, Dir: "panics"}, {Kind: render.Helm, Dir: "fails"},
+		},
+		Renderers: map[render.Kind]render.Renderer{render.Helm: r},
+		Rules:     []*Rule{testRule},
+	})
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings = %+v, want one merged finding", res.Findings)
+	}
+	f := res.Findings[0]
+	if strings.Join(f.Variants, ",") != ",ci/x-values.yaml" || f.Location.Line != 5 || f.Location.File != "good/a.yaml" {
+		t.Errorf("finding = %+v", f)
+	}
+	if f.Text() != "ConfigMap a: foo is set [values.yaml, ci/x-values.yaml]" {
+		t.Errorf("text = %q", f.Text())
+	}
+	if len(res.Errors) != 3 {
+		t.Fatalf("errors = %v", res.Errors)
+	}
+	SortErrors(res.Errors)
+	msgs := []string{res.Errors[0].Error(), res.Errors[1].Error(), res.Errors[2].Error()}
+	for i, want := range []string{"render helm fails: unreadable", "render helm good (values ci/broken-values.yaml): boom", "render helm panics: internal error"} {
+		if !strings.HasPrefix(msgs[i], want) {
+			t.Errorf("error %d = %q, want prefix %q", i, msgs[i], want)
+		}
+	}
+}
+
+func TestFingerprintIgnoresLines(t *testing.T) {
+	a := Finding{Rule: "r", Target: "t", Object: ObjectRef{Kind: "Pod", Name: "p"}, Path: "spec", Location: render.Location{Line: 3}}
+	b := a
+	b.Location.Line = 30
+	if fingerprint(&a) != fingerprint(&b) {
+		t.Error("fingerprint depends on the line")
+	}
+	b.Path = "spec.x"
+	if fingerprint(&a) == fingerprint(&b) {
+		t.Error("fingerprint ignores the path")
+	}
+}
+
+func TestRegisterValidates(t *testing.T) {
+	bad := []*Rule{
+		{ID: "Bad_ID", Severity: Warning, Summary: "s", Rationale: "r", Remediation: "m", Tags: []string{"x"}, Check: testRule.Check},
+		{ID: "no-check", Severity: Warning, Summary: "s", Rationale: "r", Remediation: "m", Tags: []string{"x"}},
+		{ID: "sec", Severity: Warning, Summary: "s", Rationale: "r", Remediation: "m", Tags: []string{"security"}, Check: testRule.Check},
+	}
+	for _, r := range bad {
+		if err := validateRule(r); err == nil {
+			t.Errorf("rule %s: want a validation error", r.ID)
+		}
+	}
+}
+
+func TestParseSeverity(t *testing.T) {
+	for s, want := range map[string]Severity{"error": Error, "Warning": Warning, "note": Note, "none": None} {
+		if got, err := ParseSeverity(s); err != nil || got != want {
+			t.Errorf("ParseSeverity(%q) = %v, %v", s, got, err)
+		}
+	}
+	if _, err := ParseSeverity("fatal"); err == nil {
+		t.Error("want error")
+	}
+}

@@ -1,0 +1,248 @@
+package render
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Deps is what a target reads: whole folders (a chart) and single files (a
+// kustomization's resources and patches, a plain manifest).
+type Deps struct {
+	Dirs  []string
+	Files []string
+}
+
+// Reaches reports whether a change to the repository-relative path p can
+// change what the target renders.
+func (d Deps) Reaches(p string) bool {
+	if _, ok := slices.BinarySearch(d.Files, p); ok {
+		return true
+	}
+	for _, dir := range d.Dirs {
+		if dir == "." || p == dir || strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// Graph maps each target to what it depends on. Build it once per
+// repository; asking which targets a change affects is then a lookup.
+type Graph struct {
+	Targets []Target
+	Deps    []Deps
+	// Global lists files that affect every target (the prodlint config).
+	Global []string
+}
+
+// BuildGraph computes the dependencies of every target in fsys.
+//   - A chart depends on its folder (templates, values, ci/ values,
+//     Chart.yaml, Chart.lock, charts/) and on the folders of charts it
+//     names with a file:// repository.
+//   - A kustomization depends on its kustomization file and, transitively,
+//     on every file and folder it names: resources, bases, components,
+//     patches, generator files and env files, replacement sources, openapi
+//     schema, crds, configurations, generators, transformers, validators.
+//   - A plain target depends on its files.
+func BuildGraph(fsys fs.FS, targets []Target, global ...string) *Graph {
+	g := &Graph{Targets: targets, Global: global}
+	for _, t := range targets {
+		var d Deps
+		switch t.Kind {
+		case Helm:
+			d = chartDeps(fsys, t.Dir)
+		case Kustomize:
+			d = kustomizeDeps(fsys, t.Dir)
+		default:
+			d = Deps{Files: slices.Clone(t.Files)}
+		}
+		sort.Strings(d.Files)
+		sort.Strings(d.Dirs)
+		d.Files = slices.Compact(d.Files)
+		d.Dirs = slices.Compact(d.Dirs)
+		g.Deps = append(g.Deps, d)
+	}
+	return g
+}
+
+// Affected returns the targets that any of the changed paths reaches, in
+// graph order.
+func (g *Graph) Affected(changed []string) []Target {
+	for _, c := range changed {
+		if slices.Contains(g.Global, c) {
+			return slices.Clone(g.Targets)
+		}
+	}
+	var out []Target
+	for i, t := range g.Targets {
+		for _, c := range changed {
+			if g.Deps[i].Reaches(c) {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func chartDeps(fsys fs.FS, dir string) Deps {
+	d := Deps{Dirs: []string{dir}}
+	seen := map[string]bool{dir: true}
+	var visit func(dir string)
+	visit = func(dir string) {
+		b, err := fs.ReadFile(fsys, path.Join(dir, "Chart.yaml"))
+		if err != nil {
+			return
+		}
+		var c struct {
+			Dependencies []struct {
+				Repository string `yaml:"repository"`
+			} `yaml:"dependencies"`
+		}
+		if yaml.Unmarshal(b, &c) != nil {
+			return
+		}
+		for _, dep := range c.Dependencies {
+			rel, ok := strings.CutPrefix(dep.Repository, "file://")
+			if !ok {
+				continue
+			}
+			p := path.Clean(path.Join(dir, rel))
+			if strings.HasPrefix(p, "../") || p == ".." || seen[p] {
+				continue
+			}
+			seen[p] = true
+			d.Dirs = append(d.Dirs, p)
+			visit(p)
+		}
+	}
+	visit(dir)
+	return d
+}
+
+// kustFile is every field of a kustomization that names a file or folder.
+type kustFile struct {
+	Resources             []string    `yaml:"resources"`
+	Bases                 []string    `yaml:"bases"`
+	Components            []string    `yaml:"components"`
+	Crds                  []string    `yaml:"crds"`
+	Configurations        []string    `yaml:"configurations"`
+	Generators            []string    `yaml:"generators"`
+	Transformers          []string    `yaml:"transformers"`
+	Validators            []string    `yaml:"validators"`
+	PatchesStrategicMerge []string    `yaml:"patchesStrategicMerge"`
+	Patches               []pathEntry `yaml:"patches"`
+	PatchesJSON6902       []pathEntry `yaml:"patchesJson6902"`
+	Replacements          []pathEntry `yaml:"replacements"`
+	ConfigMapGenerator    []generator `yaml:"configMapGenerator"`
+	SecretGenerator       []generator `yaml:"secretGenerator"`
+	OpenAPI               struct {
+		Path string `yaml:"path"`
+	} `yaml:"openapi"`
+	HelmCharts []struct {
+		ValuesFile           string   `yaml:"valuesFile"`
+		AdditionalValuesFile []string `yaml:"additionalValuesFiles"`
+	} `yaml:"helmCharts"`
+	HelmGlobals struct {
+		ChartHome string `yaml:"chartHome"`
+	} `yaml:"helmGlobals"`
+}
+
+type pathEntry struct {
+	Path string `yaml:"path"`
+}
+
+type generator struct {
+	Files []string `yaml:"files"`
+	Envs  []string `yaml:"envs"`
+	Env   string   `yaml:"env"`
+}
+
+// names lists every path the kustomization names, relative to its folder.
+func (k *kustFile) names() []string {
+	ps := slices.Concat(k.Resources, k.Bases, k.Components, k.Crds, k.Configurations, k.Generators,
+		k.Transformers, k.Validators, k.PatchesStrategicMerge)
+	for _, e := range slices.Concat(k.Patches, k.PatchesJSON6902, k.Replacements) {
+		ps = append(ps, e.Path)
+	}
+	for _, g := range slices.Concat(k.ConfigMapGenerator, k.SecretGenerator) {
+		for _, f := range g.Files {
+			if _, src, ok := strings.Cut(f, "="); ok {
+				f = src
+			}
+			ps = append(ps, f)
+		}
+		ps = append(ps, g.Envs...)
+		ps = append(ps, g.Env)
+	}
+	ps = append(ps, k.OpenAPI.Path, k.HelmGlobals.ChartHome)
+	for _, h := range k.HelmCharts {
+		ps = append(ps, h.ValuesFile)
+		ps = append(ps, h.AdditionalValuesFile...)
+	}
+	var out []string
+	for _, p := range ps {
+		// Inline patches and transformer configs are YAML, not paths.
+		if p == "" || strings.ContainsAny(p, "\n{") || isRemote(p) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func kustomizeDeps(fsys fs.FS, dir string) Deps {
+	var d Deps
+	seen := map[string]bool{}
+	var visit func(dir string)
+	visit = func(dir string) {
+		if seen[dir] {
+			return
+		}
+		seen[dir] = true
+		kf := ""
+		for _, n := range KustomizationFiles {
+			if _, err := fs.Stat(fsys, path.Join(dir, n)); err == nil {
+				kf = path.Join(dir, n)
+				break
+			}
+		}
+		if kf == "" {
+			// A folder named as a resource without a kustomization: the
+			// build fails, and any file appearing there matters.
+			d.Dirs = append(d.Dirs, dir)
+			return
+		}
+		d.Files = append(d.Files, kf)
+		b, err := fs.ReadFile(fsys, kf)
+		if err != nil {
+			return
+		}
+		var k kustFile
+		if yaml.Unmarshal(b, &k) != nil {
+			return
+		}
+		for _, n := range k.names() {
+			p := path.Clean(path.Join(dir, n))
+			if p == ".." || strings.HasPrefix(p, "../") {
+				continue
+			}
+			st, err := fs.Stat(fsys, p)
+			switch {
+			case err == nil && st.IsDir():
+				visit(p)
+			default:
+				// A file, or a missing one whose creation would change the
+				// build.
+				d.Files = append(d.Files, p)
+			}
+		}
+	}
+	visit(dir)
+	return d
+}
