@@ -3,6 +3,8 @@ package lint
 import (
 	"encoding/json"
 
+	k8sjson "sigs.k8s.io/json"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
@@ -13,11 +15,18 @@ import (
 // *appsv1.Deployment). It returns false when the object does not fit the type
 // (a schema problem, reported by other means): rules then skip it.
 func Decode(o *render.Object, into any) bool {
-	b, err := json.Marshal(o.Raw)
+	return decodeValue(o.Raw, into)
+}
+
+// decodeValue converts plain values into a typed struct the way the API
+// server reads JSON: field names are case-sensitive, so a miscased field
+// (Privileged: true) is ignored as the cluster would ignore it.
+func decodeValue(v any, into any) bool {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return false
 	}
-	return json.Unmarshal(b, into) == nil
+	return k8sjson.UnmarshalCaseSensitivePreserveInts(b, into) == nil
 }
 
 // PodTemplate is the pod part of a workload object.
@@ -71,12 +80,8 @@ func Pod(o *render.Object) *PodTemplate {
 	if !ok {
 		return nil
 	}
-	b, err := json.Marshal(specRaw)
-	if err != nil {
-		return nil
-	}
 	var spec corev1.PodSpec
-	if json.Unmarshal(b, &spec) != nil {
+	if !decodeValue(specRaw, &spec) {
 		return nil
 	}
 	meta, _ := m["metadata"].(map[string]any)
