@@ -75,6 +75,8 @@ type Rule struct {
 	// SecuritySeverity is the CVSS-like score (0.1 to 10) GitHub uses to rank
 	// security rules; 0 for rules without the security tag.
 	SecuritySeverity float64
+	// OptIn rules are off unless the configuration enables them.
+	OptIn bool
 	// Check inspects pass.Object and reports problems.
 	Check func(pass *Pass)
 }
@@ -86,9 +88,18 @@ type Problem struct {
 	Container string
 }
 
+// Env is what a check may know about the render besides the objects.
+type Env struct {
+	// KubeVersion is the Kubernetes version linted for ("1.34.0").
+	KubeVersion string
+	// Target is the target the objects came from.
+	Target render.Target
+}
+
 // Pass is the unit a check runs on: one object, with the other objects of the
 // same render for rules that relate objects.
 type Pass struct {
+	Env    Env
 	Object *render.Object
 	// Objects are all objects of the same target variant, Object included.
 	Objects  []*render.Object
@@ -106,8 +117,8 @@ func (p *Pass) ReportContainer(c Container, path render.Path, format string, arg
 }
 
 // Run runs rule r on one object and returns its problems.
-func (r *Rule) Run(obj *render.Object, all []*render.Object) []Problem {
-	p := &Pass{Object: obj, Objects: all}
+func (r *Rule) Run(env Env, obj *render.Object, all []*render.Object) []Problem {
+	p := &Pass{Env: env, Object: obj, Objects: all}
 	r.Check(p)
 	return p.problems
 }
@@ -161,6 +172,18 @@ func Rules() []*Rule {
 		rs = append(rs, r)
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+	return rs
+}
+
+// DefaultRules returns the rules that run without configuration: every
+// registered rule that is not opt-in.
+func DefaultRules() []*Rule {
+	var rs []*Rule
+	for _, r := range Rules() {
+		if !r.OptIn {
+			rs = append(rs, r)
+		}
+	}
 	return rs
 }
 

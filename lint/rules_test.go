@@ -129,7 +129,7 @@ func checkFixture(r *Rule, files map[string][]byte) fixtureResult {
 	}
 	failingKinds, passing := map[string]bool{}, map[string]int{}
 	for _, obj := range objs {
-		problems := r.Run(obj, objs)
+		problems := r.Run(Env{KubeVersion: "1.34.0"}, obj, objs)
 		if len(problems) == 0 {
 			passing[obj.Kind]++
 		} else {

@@ -64,7 +64,7 @@ type Result struct {
 func Run(ctx context.Context, cfg Config) *Result {
 	rules := cfg.Rules
 	if rules == nil {
-		rules = Rules()
+		rules = DefaultRules()
 	}
 	par := cfg.Parallel
 	if par <= 0 {
@@ -98,7 +98,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 					o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
 				}
 				o.objects += len(v.Objects)
-				fs, err := checkSafely(rules, t, v)
+				fs, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t}, v)
 				if err != nil {
 					o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
 				}
@@ -131,7 +131,7 @@ func renderSafely(ctx context.Context, rs map[render.Kind]render.Renderer, t ren
 	return r.Render(ctx, t, opts)
 }
 
-func checkSafely(rules []*Rule, t render.Target, v *render.Variant) (fs []Finding, err error) {
+func checkSafely(rules []*Rule, env Env, v *render.Variant) (fs []Finding, err error) {
 	var cur string
 	defer func() {
 		if r := recover(); r != nil {
@@ -141,8 +141,8 @@ func checkSafely(rules []*Rule, t render.Target, v *render.Variant) (fs []Findin
 	for _, obj := range v.Objects {
 		for _, r := range rules {
 			cur = r.ID
-			for _, p := range r.Run(obj, v.Objects) {
-				fs = append(fs, newFinding(r, t, v.Name, obj, p))
+			for _, p := range r.Run(env, obj, v.Objects) {
+				fs = append(fs, newFinding(r, env.Target, v.Name, obj, p))
 			}
 		}
 	}
