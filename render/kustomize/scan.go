@@ -1,0 +1,507 @@
+package kustomize
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+	"gopkg.in/yaml.v3"
+	"sigs.k8s.io/kustomize/api/types"
+)
+
+// Limits that keep a pathological tree from running away.
+const (
+	maxKustomizations = 2000
+	maxDepth          = 100
+)
+
+// helmMessage explains why helmCharts cannot be rendered here.
+const helmMessage = "helmCharts needs the helm binary and network; render the chart as a Helm target instead"
+
+// kustomization is one kustomization file of the tree, read both for its
+// meaning (kustomize's own type) and for its lines (yaml.v3 nodes).
+type kustomization struct {
+	// dir is the repository-relative, slash-separated folder; it starts with
+	// "../" when a base lives outside the repository.
+	dir  string
+	name string // kustomization.yaml, kustomization.yml or Kustomization
+	file string // dir/name
+	abs  string // absolute folder, as written (symlinks not resolved)
+	k    types.Kustomization
+	node *yaml.Node // top-level mapping; empty for an empty file
+	src  []byte
+	// edges are the bases (resources that are folders) and components, in
+	// file order.
+	edges []edge
+	// files are the repository-relative files listed under resources.
+	files []string
+}
+
+// inRepo reports whether the kustomization lives inside the repository.
+func (kz *kustomization) inRepo() bool { return inRepo(kz.dir) }
+
+// isComponent reports whether the kustomization is a kind: Component.
+func (kz *kustomization) isComponent() bool { return kz.k.Kind == types.ComponentKind }
+
+// edge links a kustomization to a base or component it uses.
+type edge struct {
+	to        *kustomization
+	component bool
+	// entry is the list entry in the parent that names the child.
+	entry *yaml.Node
+}
+
+// tree is the kustomization tree of one target, read before the build.
+type tree struct {
+	rootAbs string // absolute repository root
+	root    *kustomization
+	// all maps a folder to its kustomization; nil while it is being loaded,
+	// which is how cycles are found.
+	all map[string]*kustomization
+	// openapi is set when some kustomization sets openapi, which kustomize
+	// keeps in process-wide state.
+	openapi bool
+}
+
+// errNoKustomization and errCycle are reported against the entry that leads
+// to the folder.
+var (
+	errNoKustomization = errors.New("no kustomization file")
+	errCycle           = errors.New("cycle")
+)
+
+// scan reads the kustomization in dir (repository-relative) and everything
+// it reaches, and rejects what cannot be built offline and in-process:
+// remote bases and files, helmCharts, files outside a kustomization's folder
+// (the RootOnly load restriction), missing files, and kustomization files
+// that are not valid YAML or have unknown fields. Errors name the
+// kustomization file and the line of the entry.
+func scan(rootAbs, dir string) (*tree, error) {
+	t := &tree{rootAbs: rootAbs, all: map[string]*kustomization{}}
+	root, err := t.load(dir, 0)
+	switch {
+	case errors.Is(err, errNoKustomization):
+		return nil, &render.FileError{File: dir, Err: fmt.Errorf("no %s in the folder", kustNames())}
+	case err != nil:
+		return nil, err
+	}
+	t.root = root
+	return t, nil
+}
+
+// abs returns the absolute path of a repository-relative path.
+func (t *tree) abs(rel string) string {
+	return filepath.Join(t.rootAbs, filepath.FromSlash(rel))
+}
+
+// load reads the kustomization in dir and, recursively, what it uses.
+func (t *tree) load(dir string, depth int) (*kustomization, error) {
+	if kz, seen := t.all[dir]; seen {
+		if kz == nil {
+			return nil, errCycle
+		}
+		return kz, nil
+	}
+	if depth > maxDepth || len(t.all) >= maxKustomizations {
+		return nil, &render.FileError{File: dir, Err: errors.New("kustomization tree is too deep or too large")}
+	}
+	abs := t.abs(dir)
+	name, err := kustomizationName(dir, abs)
+	if err != nil {
+		return nil, err
+	}
+	kz, err := readKustomization(dir, name, abs)
+	if err != nil {
+		return nil, err
+	}
+	if len(kz.k.OpenAPI) > 0 {
+		t.openapi = true
+	}
+	t.all[dir] = nil
+	if err := t.check(kz, depth); err != nil {
+		return nil, err
+	}
+	t.all[dir] = kz
+	return kz, nil
+}
+
+// kustomizationName returns the name of the one kustomization file in abs.
+func kustomizationName(dir, abs string) (string, error) {
+	var found []string
+	for _, n := range render.KustomizationFiles {
+		if fi, err := os.Stat(filepath.Join(abs, n)); err == nil && fi.Mode().IsRegular() {
+			found = append(found, n)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", errNoKustomization
+	case 1:
+		return found[0], nil
+	}
+	return "", &render.FileError{File: dir, Err: fmt.Errorf("more than one kustomization file (%s); keep one", strings.Join(found, ", "))}
+}
+
+// readKustomization parses a kustomization file twice: with yaml.v3 for
+// positions, and strictly with kustomize's own type, as kustomize does.
+func readKustomization(dir, name, abs string) (*kustomization, error) {
+	file := path.Join(dir, name)
+	src, err := os.ReadFile(filepath.Join(abs, name))
+	if err != nil {
+		return nil, &render.FileError{File: file, Err: fmt.Errorf("cannot read: %w", err)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, yamlError(file, err)
+	}
+	node := &yaml.Node{Kind: yaml.MappingNode}
+	if len(doc.Content) > 0 {
+		node = doc.Content[0]
+	}
+	if node.Kind != yaml.MappingNode {
+		return nil, &render.FileError{File: file, Line: node.Line, Err: errors.New("a kustomization must be a mapping of fields")}
+	}
+	kz := &kustomization{dir: dir, name: name, file: file, abs: abs, node: node, src: src}
+	if err := kz.k.Unmarshal(src); err != nil {
+		return nil, unmarshalError(file, node, err)
+	}
+	return kz, nil
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
+	fieldType    = regexp.MustCompile(`Go struct field Kustomization\.([A-Za-z0-9]+)`)
+)
+
+// yamlError turns a YAML syntax error into a FileError with its line.
+func yamlError(file string, err error) *render.FileError {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		return &render.FileError{File: file, Line: line, Err: fmt.Errorf("invalid YAML: %s", m[2])}
+	}
+	return &render.FileError{File: file, Err: fmt.Errorf("invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))}
+}
+
+// unmarshalError explains kustomize's strict decoding error, on the line of
+// the offending field when it can be found.
+func unmarshalError(file string, node *yaml.Node, err error) *render.FileError {
+	msg := strings.TrimPrefix(err.Error(), "invalid Kustomization: ")
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		k, _ := mapGet(node, m[1])
+		return &render.FileError{File: file, Line: line(k), Err: fmt.Errorf("unknown kustomization field %q", m[1])}
+	}
+	if m := fieldType.FindStringSubmatch(msg); m != nil {
+		k, _ := mapGet(node, m[1])
+		return &render.FileError{File: file, Line: line(k), Err: fmt.Errorf("invalid kustomization: %s", msg)}
+	}
+	return &render.FileError{File: file, Err: fmt.Errorf("invalid kustomization: %s", msg)}
+}
+
+// check validates the entries of one kustomization and loads its bases and
+// components.
+func (t *tree) check(kz *kustomization, depth int) error {
+	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
+		if k, v := mapGet(kz.node, f); k != nil && v != nil && len(v.Content) > 0 {
+			return &render.FileError{File: kz.file, Line: k.Line, Err: errors.New(helmMessage)}
+		}
+	}
+	for _, f := range []string{"resources", "bases"} {
+		for _, n := range scalars(kz.node, f) {
+			if err := t.resource(kz, f, n, depth); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range scalars(kz.node, "components") {
+		if err := t.component(kz, n, depth); err != nil {
+			return err
+		}
+	}
+	for _, f := range []string{"generators", "transformers", "validators"} {
+		for _, n := range scalars(kz.node, f) {
+			if err := t.plugin(kz, f, n, depth); err != nil {
+				return err
+			}
+		}
+	}
+	return t.checkFiles(kz)
+}
+
+// checkFiles checks the fields that name plain files: patches, generator
+// sources, crds, configurations, openapi and replacements.
+func (t *tree) checkFiles(kz *kustomization) error {
+	var files []fileRef
+	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
+		for _, it := range items(kz.node, f) {
+			if _, p := mapGet(it, "path"); p != nil && p.Kind == yaml.ScalarNode {
+				files = append(files, fileRef{f, p, p.Value})
+			}
+		}
+	}
+	for _, n := range scalars(kz.node, "patchesStrategicMerge") {
+		if !strings.ContainsAny(n.Value, ":\n{") { // otherwise an inline patch
+			files = append(files, fileRef{"patchesStrategicMerge", n, n.Value})
+		}
+	}
+	for _, f := range []string{"configMapGenerator", "secretGenerator"} {
+		for _, it := range items(kz.node, f) {
+			for _, n := range scalars(it, "files") {
+				_, p, ok := strings.Cut(n.Value, "=")
+				if !ok {
+					p = n.Value
+				}
+				files = append(files, fileRef{f + " files", n, p})
+			}
+			for _, n := range scalars(it, "envs") {
+				files = append(files, fileRef{f + " envs", n, n.Value})
+			}
+			if _, n := mapGet(it, "env"); n != nil && n.Kind == yaml.ScalarNode {
+				files = append(files, fileRef{f + " env", n, n.Value})
+			}
+		}
+	}
+	for _, f := range []string{"crds", "configurations"} {
+		for _, n := range scalars(kz.node, f) {
+			files = append(files, fileRef{f, n, n.Value})
+		}
+	}
+	if _, oa := mapGet(kz.node, "openapi"); oa != nil {
+		if _, p := mapGet(oa, "path"); p != nil && p.Kind == yaml.ScalarNode {
+			files = append(files, fileRef{"openapi path", p, p.Value})
+		}
+	}
+	for _, f := range files {
+		if err := t.file(kz, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileRef is a file named by a kustomization field.
+type fileRef struct {
+	field string
+	node  *yaml.Node // the entry, for its line
+	path  string     // the file, relative to the kustomization folder
+}
+
+// resource checks a resources (or bases) entry: a local file in the
+// kustomization's folder, or a local folder with a kustomization.
+func (t *tree) resource(kz *kustomization, field string, n *yaml.Node, depth int) error {
+	v := strings.TrimSpace(n.Value)
+	if isRemote(v) {
+		return entryError(kz, n, "%s entry %q is remote: prodlint renders offline and never fetches remote bases; vendor it into the repository", field, v)
+	}
+	target := path.Join(kz.dir, filepath.ToSlash(v))
+	fi, err := os.Stat(t.abs(target))
+	if err != nil {
+		return entryError(kz, n, "%s entry %q: %s does not exist", field, v, target)
+	}
+	if !fi.IsDir() {
+		if err := t.rootOnly(kz, field, n, v, target); err != nil {
+			return err
+		}
+		kz.files = append(kz.files, target)
+		return nil
+	}
+	child, err := t.load(target, depth+1)
+	if err != nil {
+		return t.childError(kz, field, n, v, err)
+	}
+	if child.isComponent() {
+		return entryError(kz, n, "%s entry %q is a Component: list it under components", field, v)
+	}
+	kz.edges = append(kz.edges, edge{to: child, entry: n})
+	return nil
+}
+
+// component checks a components entry: a local folder with a kustomization
+// of kind Component.
+func (t *tree) component(kz *kustomization, n *yaml.Node, depth int) error {
+	v := strings.TrimSpace(n.Value)
+	if isRemote(v) {
+		return entryError(kz, n, "components entry %q is remote: prodlint renders offline and never fetches remote components; vendor it into the repository", v)
+	}
+	target := path.Join(kz.dir, filepath.ToSlash(v))
+	if fi, err := os.Stat(t.abs(target)); err != nil || !fi.IsDir() {
+		return entryError(kz, n, "components entry %q: %s is not a folder with a kustomization file", v, target)
+	}
+	child, err := t.load(target, depth+1)
+	if err != nil {
+		return t.childError(kz, "components", n, v, err)
+	}
+	if !child.isComponent() {
+		return entryError(kz, n, "components entry %q is not a Component (kind: Component): list it under resources", v)
+	}
+	kz.edges = append(kz.edges, edge{to: child, component: true, entry: n})
+	return nil
+}
+
+// plugin checks a generators, transformers or validators entry: inline
+// configuration, a local file, or a local kustomization of configurations.
+func (t *tree) plugin(kz *kustomization, field string, n *yaml.Node, depth int) error {
+	v := strings.TrimSpace(n.Value)
+	if strings.Contains(v, "\n") {
+		return nil // inline configuration
+	}
+	if isRemote(v) {
+		return entryError(kz, n, "%s entry %q is remote: prodlint renders offline; vendor it into the repository", field, v)
+	}
+	target := path.Join(kz.dir, filepath.ToSlash(v))
+	fi, err := os.Stat(t.abs(target))
+	if err != nil {
+		return entryError(kz, n, "%s entry %q: %s does not exist", field, v, target)
+	}
+	if !fi.IsDir() {
+		return t.rootOnly(kz, field, n, v, target)
+	}
+	if _, err := t.load(target, depth+1); err != nil {
+		return t.childError(kz, field, n, v, err)
+	}
+	return nil
+}
+
+// file checks a plain file entry: local, present and inside the folder.
+func (t *tree) file(kz *kustomization, f fileRef) error {
+	v := strings.TrimSpace(f.path)
+	if isRemote(v) {
+		return entryError(kz, f.node, "%s entry %q is remote: prodlint renders offline and never fetches remote files; vendor it into the repository", f.field, v)
+	}
+	target := path.Join(kz.dir, filepath.ToSlash(v))
+	if _, err := os.Stat(t.abs(target)); err != nil {
+		return entryError(kz, f.node, "%s entry %q: %s does not exist", f.field, v, target)
+	}
+	return t.rootOnly(kz, f.field, f.node, v, target)
+}
+
+// childError reports a failure to load a base or component against the
+// entry that names it, unless the failure already names its own file.
+func (t *tree) childError(kz *kustomization, field string, n *yaml.Node, v string, err error) error {
+	switch {
+	case errors.Is(err, errNoKustomization):
+		return entryError(kz, n, "%s entry %q is a folder without %s", field, v, kustNames())
+	case errors.Is(err, errCycle):
+		return entryError(kz, n, "%s entry %q makes a cycle: that kustomization already leads here", field, v)
+	}
+	return err
+}
+
+// rootOnly enforces kustomize's RootOnly load restriction: a file must be in
+// or below the folder of the kustomization that names it (after symlinks).
+func (t *tree) rootOnly(kz *kustomization, field string, n *yaml.Node, v, target string) error {
+	dir, err1 := filepath.EvalSymlinks(kz.abs)
+	file, err2 := filepath.EvalSymlinks(t.abs(target))
+	if err1 != nil || err2 != nil || within(dir, file) {
+		return nil // kustomize reports what cannot be resolved
+	}
+	fix := fmt.Sprintf("move the file into %s", kz.dir)
+	if field == "resources" || field == "bases" {
+		fix += fmt.Sprintf(", or make %s a base with its own kustomization.yaml and list the folder %q under resources", path.Dir(target), path.Dir(v))
+	} else {
+		fix += ", or put it in a component (kind: Component) and list that under components"
+	}
+	return entryError(kz, n, "%s entry %q is outside the kustomization root %s; kustomize only loads files in or below the kustomization's folder (load restrictions RootOnly): %s", field, v, kz.dir, fix)
+}
+
+// kustNames lists the kustomization file names for messages.
+func kustNames() string {
+	n := render.KustomizationFiles
+	return strings.Join(n[:len(n)-1], ", ") + " or " + n[len(n)-1]
+}
+
+// within reports whether p is dir or below it.
+func within(dir, p string) bool {
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// entryError is a FileError on the line of a kustomization entry.
+func entryError(kz *kustomization, n *yaml.Node, format string, args ...any) *render.FileError {
+	return &render.FileError{File: kz.file, Line: line(n), Err: fmt.Errorf(format, args...)}
+}
+
+var scpUser = regexp.MustCompile(`^[a-z][a-z0-9-]*@`)
+
+// isRemote reports whether a kustomization entry would make kustomize use
+// the network: an HTTP(S) file or a git repository (which it clones with the
+// git binary). It follows kustomize's own URL parsing, and also treats
+// entries with a ?ref= (or ?version=) query as remote.
+func isRemote(v string) bool {
+	l := strings.ToLower(strings.TrimSpace(v))
+	if strings.HasPrefix(l, "git::") {
+		return true
+	}
+	for _, p := range []string{"https://", "http://", "ssh://", "git://", "file://"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(l, "github.com/") || strings.HasPrefix(l, "github.com:") ||
+		scpUser.MatchString(l) || strings.Contains(l, "?ref=") || strings.Contains(l, "?version=")
+}
+
+// inRepo reports whether a repository-relative path stays inside the
+// repository.
+func inRepo(p string) bool {
+	return p != ".." && !strings.HasPrefix(p, "../") && !path.IsAbs(p)
+}
+
+// line returns a node's line, or 0 for a nil node.
+func line(n *yaml.Node) int {
+	if n == nil {
+		return 0
+	}
+	return n.Line
+}
+
+// mapGet returns the key and value nodes of key k in mapping m.
+func mapGet(m *yaml.Node, k string) (key, val *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == k {
+			return m.Content[i], resolve(m.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+// items returns the elements of the sequence at key k in mapping m.
+func items(m *yaml.Node, k string) []*yaml.Node {
+	_, v := mapGet(m, k)
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(v.Content))
+	for _, e := range v.Content {
+		out = append(out, resolve(e))
+	}
+	return out
+}
+
+// scalars returns the scalar elements of the sequence at key k in mapping m.
+func scalars(m *yaml.Node, k string) []*yaml.Node {
+	var out []*yaml.Node
+	for _, e := range items(m, k) {
+		if e != nil && e.Kind == yaml.ScalarNode {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// resolve follows aliases.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
