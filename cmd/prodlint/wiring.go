@@ -4,6 +4,7 @@ import (
 	"io/fs"
 
 	"github.com/prodlint/prodlint/render"
+	"github.com/prodlint/prodlint/render/helm"
 	"github.com/prodlint/prodlint/render/kustomize"
 )
 
@@ -12,5 +13,6 @@ func renderers(fsys fs.FS) map[render.Kind]render.Renderer {
 	return map[render.Kind]render.Renderer{
 		render.Plain:     render.PlainRenderer{FS: fsys},
 		render.Kustomize: kustomize.Renderer{},
+		render.Helm:      helm.Renderer{},
 	}
 }

@@ -1,0 +1,204 @@
+// Package helm renders Helm charts in-process with Helm v4's template engine
+// (no cluster, no network, no helm binary) and maps every rendered object
+// back to the template line a person edits.
+//
+// The render follows helm template: load the chart, check that every
+// dependency is vendored, merge the values of the variant, process
+// dependencies (conditions, tags, aliases, import-values), build
+// capabilities for an explicit Kubernetes version, validate
+// values.schema.json locally, and run the engine. Hooks and chart tests are
+// kept and labelled, NOTES.txt is dropped, CRDs in crds/ are included.
+//
+// Template lines come from a second, marked render: every template line that
+// starts and ends outside an action gets a " #@L<n>" comment, so the rendered
+// YAML says where each of its lines came from.
+package helm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+	"helm.sh/helm/v4/pkg/chart/common"
+	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
+	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
+)
+
+// Defaults for Options fields left empty.
+const (
+	DefaultReleaseName = "release-name"
+	DefaultNamespace   = "default"
+)
+
+// Renderer renders Helm chart targets. The zero value is ready to use.
+type Renderer struct{}
+
+var _ render.Renderer = Renderer{}
+
+// Render implements render.Renderer. It loads the chart in t.Dir once and
+// renders the default variant (values.yaml) and then each values file of
+// t.Variants on top of it. A variant that fails carries its error; the
+// returned error means the chart itself cannot be rendered (unreadable,
+// missing dependency, bad options) or ctx was cancelled.
+func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options) ([]*render.Variant, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	j, err := newJob(t, opts)
+	if err != nil {
+		return nil, err
+	}
+	names := append([]string{""}, t.Variants...)
+	out := make([]*render.Variant, 0, len(names))
+	for i, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		v := &render.Variant{Target: t, Name: name}
+		if i == 0 {
+			v.Notes = append(v.Notes, j.chart.notes...)
+		}
+		j.renderVariant(ctx, v)
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// job holds what every variant of one chart shares.
+type job struct {
+	root  string
+	dir   string // repository-relative chart folder
+	chart *loaded
+	kube  *common.KubeVersion
+	caps  *common.Capabilities
+	rel   common.ReleaseOptions
+}
+
+func newJob(t render.Target, opts render.Options) (*job, error) {
+	if opts.Root == "" {
+		return nil, errors.New("no repository root given")
+	}
+	kv, err := kubeVersion(opts.KubeVersion)
+	if err != nil {
+		return nil, err
+	}
+	dir := path.Clean(t.Dir)
+	if !inside(dir) {
+		return nil, fmt.Errorf("%s: chart folder is outside the repository", t.Dir)
+	}
+	l, err := loadChart(opts.Root, dir)
+	if err != nil {
+		return nil, err
+	}
+	rel := common.ReleaseOptions{Name: opts.ReleaseName, Namespace: opts.Namespace, Revision: 1, IsInstall: true}
+	if rel.Name == "" {
+		rel.Name = DefaultReleaseName
+	}
+	if rel.Namespace == "" {
+		rel.Namespace = DefaultNamespace
+	}
+	return &job{root: opts.Root, dir: dir, chart: l, kube: kv, caps: capabilities(kv, opts.APIVersions), rel: rel}, nil
+}
+
+// renderVariant renders one variant into v: objects, error and notes.
+func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
+	defer func() {
+		if r := recover(); r != nil {
+			v.Objects, v.Err = nil, fmt.Errorf("%s: internal error while rendering (please report it): %v", j.dir, r)
+		}
+	}()
+	var files []string
+	if v.Name != "" {
+		files = []string{v.Name}
+	}
+	if err := j.checkKubeVersion(); err != nil {
+		v.Err = err
+		return
+	}
+	vals, err := readValues(j.root, j.dir, files)
+	if err != nil {
+		v.Err = err
+		return
+	}
+	ch := cloneChart(j.chart.chart)
+	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
+		v.Err = fmt.Errorf("%s: processing dependencies: %w", path.Join(j.dir, "Chart.yaml"), err)
+		return
+	}
+	rv, err := j.renderValues(ch, vals, files)
+	if err != nil {
+		v.Err = err
+		return
+	}
+	tpls := j.chart.templates(ch)
+	out, err := engine.Engine{}.RenderWithContext(ctx, ch, rv)
+	if err != nil {
+		v.Err = tpls.engineError(j.dir, err)
+		return
+	}
+	objs, notes, errs := tpls.objects(out)
+	crds, err := j.chart.crdObjects(ch)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	v.Objects = crds
+	for _, r := range objs {
+		v.Objects = append(v.Objects, r.obj)
+	}
+	v.Notes = append(v.Notes, notes...)
+	if len(objs) > 0 {
+		if note := j.locate(ctx, ch, vals, tpls, objs); note != "" {
+			v.Notes = append(v.Notes, note)
+		}
+	}
+	v.Err = errors.Join(errs...)
+}
+
+// checkKubeVersion fails like helm template when the chart's kubeVersion
+// constraint excludes the Kubernetes version rendered for.
+func (j *job) checkKubeVersion() error {
+	want := j.chart.chart.Metadata.KubeVersion
+	if want == "" || chartutil.IsCompatibleRange(want, j.kube.String()) {
+		return nil
+	}
+	return fmt.Errorf("%s: chart requires kubeVersion %q, which Kubernetes %s does not satisfy", path.Join(j.dir, "Chart.yaml"), want, j.kube.Version)
+}
+
+// renderValues coalesces the chart's values with the variant's, adds the
+// release and capabilities, and validates the result against the schemas.
+func (j *job) renderValues(ch *chartv2.Chart, vals map[string]any, files []string) (common.Values, error) {
+	rv, err := commonutil.ToRenderValuesWithSchemaValidation(ch, vals, j.rel, j.caps, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: values: %w", j.dir, err)
+	}
+	cv, _ := rv["Values"].(common.Values)
+	names := strings.Join(append([]string{"values.yaml"}, files...), ", ")
+	if err := j.chart.validateSchemas(ch, cv, names); err != nil {
+		return nil, err
+	}
+	return rv, nil
+}
+
+// locate renders the marked copy of the processed chart and gives every
+// template object its locator. It returns a note when the marked render
+// failed and positions fall back to scanning the templates.
+func (j *job) locate(ctx context.Context, ch *chartv2.Chart, vals map[string]any, tpls templateSet, objs []rendered) string {
+	var marked map[string]string
+	var note string
+	mc := j.chart.markedChart(ch)
+	rv, err := commonutil.ToRenderValuesWithSchemaValidation(mc, vals, j.rel, j.caps, true)
+	if err == nil {
+		marked, err = engine.Engine{}.RenderWithContext(ctx, mc, rv)
+	}
+	if err != nil {
+		marked = nil
+		note = "template lines are approximate: the line-marking render failed: " + tpls.engineError(j.dir, err).Error()
+	}
+	attachLocators(objs, tpls, marked)
+	return note
+}

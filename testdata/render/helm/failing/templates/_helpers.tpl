@@ -1,0 +1,3 @@
+{{- define "failer.need" -}}
+{{ required "nested.value is required" .Values.nested.value }}
+{{- end }}
