@@ -2,6 +2,7 @@ package lint
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"encoding/hex"
 	"strings"
 
@@ -34,8 +35,8 @@ type Finding struct {
 	Target     string      `json:"target"`
 	TargetKind render.Kind `json:"targetKind"`
 	// Variants lists the target variants that have this finding ("" is the
-	// default variant). One problem rendered by several variants is one
-	// finding.
+	// default variant) when not all of them have it; empty means every
+	// variant. One problem rendered by several variants is one finding.
 	Variants  []string  `json:"variants,omitempty"`
 	Object    ObjectRef `json:"object"`
 	Container string    `json:"container,omitempty"`
@@ -48,11 +49,40 @@ type Finding struct {
 	// Fingerprint identifies the problem independently of line numbers:
 	// rule, target, object and path.
 	Fingerprint string `json:"fingerprint"`
+	// Also lists the other objects with the same problem at the same place
+	// (a kustomize base shared by overlays): one problem, one finding.
+	Also []Occurrence `json:"also,omitempty"`
 }
 
-// Subject names the object and container: "Deployment shop/web, container api".
+// Occurrence is another object that has a finding's problem.
+type Occurrence struct {
+	Target      string      `json:"target"`
+	TargetKind  render.Kind `json:"targetKind"`
+	Variants    []string    `json:"variants,omitempty"`
+	Object      ObjectRef   `json:"object"`
+	Fingerprint string      `json:"fingerprint"`
+}
+
+// maxNamed is how many objects a merged finding's message names.
+const maxNamed = 3
+
+// Subject names the object and container: "Deployment shop/web, container
+// api". A finding shared by several targets names each object with its
+// target: "Deployment shop/web (deploy/prod) and Deployment dev/web
+// (deploy/dev), container api".
 func (f *Finding) Subject() string {
 	s := f.Object.String()
+	if len(f.Also) > 0 {
+		names := []string{s + " (" + f.Target + ")"}
+		for i, o := range f.Also {
+			if i+1 >= maxNamed && len(f.Also) > maxNamed {
+				names = append(names, fmt.Sprintf("%d more", len(f.Also)-i))
+				break
+			}
+			names = append(names, o.Object.String()+" ("+o.Target+")")
+		}
+		s = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
 	if f.Container != "" {
 		s += ", container " + f.Container
 	}
@@ -65,7 +95,7 @@ func (f *Finding) Text() string {
 	if f.Hook != "" {
 		s += " (helm hook " + f.Hook + ")"
 	}
-	if len(f.Variants) > 0 && !(len(f.Variants) == 1 && f.Variants[0] == "") {
+	if len(f.Variants) > 0 {
 		var vs []string
 		for _, v := range f.Variants {
 			if v == "" {

@@ -114,7 +114,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 		res.Notes = append(res.Notes, o.notes...)
 		res.Objects += o.objects
 	}
-	res.Findings = PostProcess(res.Findings)
+	res.Findings = PostProcess(res.Findings, cfg.Targets)
 	return res
 }
 
@@ -174,15 +174,19 @@ func newFinding(r *Rule, t render.Target, variant string, obj *render.Object, p 
 	return f
 }
 
-// PostProcess is the ordered list of steps after the rules ran: merge the
-// same problem found in several variants into one finding, then sort.
-func PostProcess(fs []Finding) []Finding {
-	return sortFindings(mergeVariants(fs))
+// PostProcess is the ordered list of steps after the rules ran:
+//  1. merge the same problem found in several variants of a target into one
+//     finding, and drop the variant list when every variant has it;
+//  2. merge the same problem at the same place in several targets (a
+//     kustomize base used by overlays) into one finding;
+//  3. sort.
+func PostProcess(fs []Finding, targets []render.Target) []Finding {
+	return sortFindings(mergeTargets(mergeVariants(fs, targets)))
 }
 
 // mergeVariants makes one finding of one problem rendered by several
-// variants of a target: same rule, location, object and message.
-func mergeVariants(fs []Finding) []Finding {
+// variants of a target: same fingerprint, location and message.
+func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 	type key struct {
 		rule, msg, fp string
 		loc           render.Location
@@ -198,8 +202,44 @@ func mergeVariants(fs []Finding) []Finding {
 		idx[k] = len(out)
 		out = append(out, f)
 	}
+	nvariants := map[string]int{}
+	for _, t := range targets {
+		nvariants[t.Dir] = 1 + len(t.Variants)
+	}
 	for i := range out {
 		sort.Strings(out[i].Variants)
+		if n, ok := nvariants[out[i].Target]; !ok || len(out[i].Variants) >= n {
+			out[i].Variants = nil
+		}
+	}
+	return out
+}
+
+// mergeTargets makes one finding of one problem at one place found through
+// several targets. The finding keeps the first target (in target order) and
+// lists the others in Also; its fingerprint is the smallest of the merged
+// ones, so it stays stable when another overlay starts using the base.
+func mergeTargets(fs []Finding) []Finding {
+	type key struct {
+		rule, msg, container, path, kind string
+		loc                              render.Location
+	}
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Target < fs[j].Target })
+	idx := map[key]int{}
+	var out []Finding
+	for _, f := range fs {
+		k := key{f.Rule, f.Message, f.Container, f.Path, f.Object.Kind, f.Location}
+		i, ok := idx[k]
+		if !ok {
+			idx[k] = len(out)
+			out = append(out, f)
+			continue
+		}
+		m := &out[i]
+		m.Also = append(m.Also, Occurrence{Target: f.Target, TargetKind: f.TargetKind, Variants: f.Variants, Object: f.Object, Fingerprint: f.Fingerprint})
+		if f.Fingerprint < m.Fingerprint {
+			m.Fingerprint = f.Fingerprint
+		}
 	}
 	return out
 }

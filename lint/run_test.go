@@ -48,7 +48,7 @@ func TestRunIsolatesFailures(t *testing.T) {
 	}
 	res := Run(context.Background(), Config{
 		Targets: []render.Target{
-			{Kind: render.Helm, Dir: "good"}, {Kind: render.Helm, Dir: "panics"}, {Kind: render.Helm, Dir: "fails"},
+			{Kind: render.Helm, Dir: "good", Variants: []string{"ci/broken-values.yaml", "ci/x-values.yaml"}}, {Kind: render.Helm, Dir: "panics"}, {Kind: render.Helm, Dir: "fails"},
 		},
 		Renderers: map[render.Kind]render.Renderer{render.Helm: r},
 		Rules:     []*Rule{testRule},
@@ -109,5 +109,45 @@ func TestParseSeverity(t *testing.T) {
 	}
 	if _, err := ParseSeverity("fatal"); err == nil {
 		t.Error("want error")
+	}
+}
+
+func TestMergeTargetsAndVariants(t *testing.T) {
+	base := Finding{Rule: "r", Message: "m", Path: "spec", Object: ObjectRef{Kind: "Deployment", Name: "web"},
+		Location: render.Location{File: "base/d.yaml", Line: 3}}
+	var fs []Finding
+	for i, tg := range []string{"overlays/prod", "overlays/dev", "overlays/qa", "overlays/stage", "overlays/test"} {
+		f := base
+		f.Target, f.Variants = tg, []string{""}
+		f.Object.Namespace = tg[9:]
+		f.Fingerprint = fingerprint(&f)
+		fs = append(fs, f)
+		if i == 0 {
+			// the same problem in a patch file of one overlay stays apart
+			g := f
+			g.Location.File = "overlays/prod/patch.yaml"
+			fs = append(fs, g)
+		}
+	}
+	out := PostProcess(fs, nil)
+	if len(out) != 2 {
+		t.Fatalf("got %d findings, want 2: %+v", len(out), out)
+	}
+	m := out[0]
+	if m.Target != "overlays/dev" || len(m.Also) != 4 || m.Variants != nil {
+		t.Errorf("merged = %+v", m)
+	}
+	want := "Deployment dev/web (overlays/dev), Deployment prod/web (overlays/prod), Deployment qa/web (overlays/qa) and 2 more: m"
+	if got := m.Text(); got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+	min := fs[0].Fingerprint
+	for _, f := range fs {
+		if f.Fingerprint < min {
+			min = f.Fingerprint
+		}
+	}
+	if m.Fingerprint != min {
+		t.Errorf("fingerprint %s, want the smallest %s", m.Fingerprint, min)
 	}
 }
