@@ -97,6 +97,10 @@ type Object struct {
 	Doc int
 	// Hook is the value of the helm.sh/hook annotation for Helm hooks.
 	Hook string
+	// InReleaseNamespace is true for a Helm object whose namespace is the
+	// release namespace (namespace: {{ .Release.Namespace }}): the chart
+	// did not choose it, the installer does.
+	InReleaseNamespace bool
 	// Generated names the generator that made the object
 	// ("configMapGenerator in base/kustomization.yaml"), if any.
 	Generated string

@@ -148,6 +148,7 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
 	}
 	v.Objects = crds
 	for _, r := range objs {
+		r.obj.InReleaseNamespace = r.obj.Namespace == j.rel.Namespace
 		v.Objects = append(v.Objects, r.obj)
 	}
 	v.Notes = append(v.Notes, notes...)
