@@ -11,6 +11,8 @@ package render
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
 	"path"
 
 	"gopkg.in/yaml.v3"
@@ -46,9 +48,15 @@ func (t Target) String() string { return string(t.Kind) + " " + t.Dir }
 
 // Options are the settings every renderer receives.
 type Options struct {
-	// Root is the absolute path of the repository root. Every file a renderer
-	// reads must be inside it.
+	// Root is the absolute path of the repository root, used in messages
+	// and as the base of absolute paths libraries need.
 	Root string
+	// FS is the repository, rooted at Root. Renderers read every file
+	// through it and nothing else, so the same code renders the work tree
+	// (an os.Root, which refuses symlinks and paths that leave the
+	// repository) and a git revision (a read-only tree). Nil means the work
+	// tree at Root.
+	FS fs.FS
 	// KubeVersion is the Kubernetes version to render for ("1.34.0").
 	KubeVersion string
 	// APIVersions are extra API versions for Helm's .Capabilities
@@ -57,6 +65,19 @@ type Options struct {
 	// ReleaseName and Namespace are Helm's release name and namespace.
 	ReleaseName string
 	Namespace   string
+}
+
+// RepoFS returns opts.FS, or the work tree at opts.Root when it is nil,
+// opened so that no path or symlink can leave the repository.
+func (o Options) RepoFS() (fs.FS, error) {
+	if o.FS != nil {
+		return o.FS, nil
+	}
+	r, err := os.OpenRoot(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	return r.FS(), nil
 }
 
 // Renderer renders one target. It returns one Variant per variant of the
