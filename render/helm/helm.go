@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -49,7 +50,7 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	j, err := newJob(t, opts)
+	j, err := newJob(ctx, t, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 
 // job holds what every variant of one chart shares.
 type job struct {
-	root  string
+	fsys  fs.FS  // the repository
 	dir   string // repository-relative chart folder
 	chart *loaded
 	kube  *common.KubeVersion
@@ -79,8 +80,8 @@ type job struct {
 	rel   common.ReleaseOptions
 }
 
-func newJob(t render.Target, opts render.Options) (*job, error) {
-	if opts.Root == "" {
+func newJob(ctx context.Context, t render.Target, opts render.Options) (*job, error) {
+	if opts.Root == "" && opts.FS == nil {
 		return nil, errors.New("no repository root given")
 	}
 	kv, err := kubeVersion(opts.KubeVersion)
@@ -91,7 +92,11 @@ func newJob(t render.Target, opts render.Options) (*job, error) {
 	if !inside(dir) {
 		return nil, fmt.Errorf("%s: chart folder is outside the repository", t.Dir)
 	}
-	l, err := loadChart(opts.Root, dir)
+	fsys, err := opts.RepoFS()
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the repository: %w", err)
+	}
+	l, err := loadChart(ctx, fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +107,7 @@ func newJob(t render.Target, opts render.Options) (*job, error) {
 	if rel.Namespace == "" {
 		rel.Namespace = DefaultNamespace
 	}
-	return &job{root: opts.Root, dir: dir, chart: l, kube: kv, caps: capabilities(kv, opts.APIVersions), rel: rel}, nil
+	return &job{fsys: fsys, dir: dir, chart: l, kube: kv, caps: capabilities(kv, opts.APIVersions), rel: rel}, nil
 }
 
 // renderVariant renders one variant into v: objects, error and notes.
@@ -120,7 +125,7 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
 		v.Err = err
 		return
 	}
-	vals, err := readValues(j.root, j.dir, files)
+	vals, err := readValues(j.fsys, j.dir, files)
 	if err != nil {
 		v.Err = err
 		return

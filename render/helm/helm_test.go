@@ -2,6 +2,7 @@ package helm
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -199,15 +200,19 @@ func TestLocate(t *testing.T) {
 // package lays it out (one top-level folder named after the chart).
 func writeArchive(t *testing.T, src, dst string) {
 	t.Helper()
-	f, err := os.Create(dst)
-	if err != nil {
+	if err := os.WriteFile(dst, archiveBytes(t, src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	gz := gzip.NewWriter(f)
+}
+
+// archiveBytes packs the chart folder src as a .tgz in memory.
+func archiveBytes(t *testing.T, src string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
 	top := filepath.Base(src)
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -232,6 +237,7 @@ func writeArchive(t *testing.T, src, dst string) {
 	if err := gz.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return buf.Bytes()
 }
 
 func TestArchiveSubchart(t *testing.T) {
@@ -475,7 +481,7 @@ func TestVariantsAreIndependent(t *testing.T) {
 }
 
 func TestMarkedChartLeavesChartAlone(t *testing.T) {
-	l, err := loadChart(fixtures(t), "web")
+	l, err := loadChart(context.Background(), os.DirFS(fixtures(t)), "web")
 	if err != nil {
 		t.Fatal(err)
 	}

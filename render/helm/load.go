@@ -4,18 +4,18 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"helm.sh/helm/v4/pkg/chart/common"
-	"helm.sh/helm/v4/pkg/chart/loader"
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	chartloader "helm.sh/helm/v4/pkg/chart/v2/loader"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"sigs.k8s.io/yaml"
 )
@@ -46,20 +46,23 @@ func (s source) String() string {
 	return s.dir
 }
 
-// loaded is a chart as read from disk, shared by all the variants of a
-// target. The chart tree is not modified after loadChart returns; variants
-// render copies of it.
+// loaded is a chart as read from the repository, shared by all the variants
+// of a target. The chart tree is not modified after loadChart returns;
+// variants render copies of it.
 type loaded struct {
 	chart *chartv2.Chart
 	// files maps every template and file of the chart tree to the source of
 	// the chart that holds it. Render-time copies of the chart share these
-	// pointers, which is how engine keys are mapped back to disk even when a
-	// subchart is aliased.
+	// pointers, which is how engine keys are mapped back to the repository
+	// even when a subchart is aliased.
 	files map[*common.File]source
 	// charts maps every chart of the loaded tree to its source.
 	charts map[*chartv2.Chart]source
 	// root is the source of the chart itself.
 	root source
+	// read maps the repository path of every file read for the chart
+	// (as named in the chart, symlinks not resolved) to its content.
+	read map[string][]byte
 	// marked caches the marked copies of templates across variants.
 	marked map[*common.File]*common.File
 	// notes are remarks found while loading (nested missing dependencies,
@@ -67,23 +70,68 @@ type loaded struct {
 	notes []string
 }
 
+// chartBase is the part of Chart.yaml Helm reads to pick a loader.
+type chartBase struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+}
+
 // loadChart reads the chart in the repository folder dir (slash-separated,
-// relative to root) with Helm's loader and checks its dependencies.
-func loadChart(root, dir string) (*loaded, error) {
-	abs := filepath.Join(root, filepath.FromSlash(dir))
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+// clean, inside the repository) through fsys, the way helm template loads a
+// chart folder, and checks its dependencies.
+func loadChart(ctx context.Context, fsys fs.FS, dir string) (*loaded, error) {
+	real, err := resolve(fsys, dir)
+	if err == nil {
+		var fi fs.FileInfo
+		if fi, err = fs.Stat(fsys, real); err == nil && !fi.IsDir() {
+			err = fs.ErrNotExist
+		}
+	}
+	switch {
+	case escapes(err):
+		return nil, fileError(dir, err)
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s: chart folder not found", dir)
+	case err != nil:
+		return nil, fileError(dir, err)
 	}
-	c, err := loader.Load(abs)
+
+	// Like Helm's loader.LoadDir: Chart.yaml first, to pick the loader by
+	// apiVersion, then the whole folder.
+	chartFile := path.Join(dir, "Chart.yaml")
+	b, err := readRepoFile(fsys, path.Join(real, "Chart.yaml"))
+	switch {
+	case escapes(err):
+		return nil, fileError(chartFile, err)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: cannot read chart: unable to detect chart at Chart.yaml (no such file)", dir)
+	case err != nil:
+		return nil, fileError(chartFile, err)
+	}
+	var base chartBase
+	if err := yaml.Unmarshal(b, &base); err != nil {
+		return nil, yamlFileError(chartFile, err.Error())
+	}
+	switch base.APIVersion {
+	case chartv2.APIVersionV1, chartv2.APIVersionV2, "":
+	case "v3":
+		return nil, fmt.Errorf("%s: chart apiVersion v3 is not supported; use apiVersion v2", chartFile)
+	default:
+		return nil, fmt.Errorf("%s: unsupported chart apiVersion %q", chartFile, base.APIVersion)
+	}
+
+	files, err := readChartFiles(ctx, fsys, dir, real)
 	if err != nil {
-		return nil, loadError(root, dir, err)
+		return nil, err
 	}
-	ch, ok := c.(*chartv2.Chart)
-	if !ok {
-		return nil, fmt.Errorf("%s: chart apiVersion v3 is not supported; use apiVersion v2", path.Join(dir, "Chart.yaml"))
+	ch, err := chartloader.LoadFiles(files)
+	if err != nil {
+		return nil, loadError(dir, err)
 	}
-	l := &loaded{chart: ch, files: map[*common.File]source{}, charts: map[*chartv2.Chart]source{}, root: source{dir: dir}}
-	l.index(root, ch, source{dir: dir})
+	l := &loaded{chart: ch, files: map[*common.File]source{}, charts: map[*chartv2.Chart]source{}, root: source{dir: dir}, read: make(map[string][]byte, len(files))}
+	for _, f := range files {
+		l.read[path.Join(dir, f.Name)] = f.Data
+	}
+	l.index(ch, source{dir: dir})
 	if err := l.checkDependencies(ch, source{dir: dir}, true); err != nil {
 		return nil, err
 	}
@@ -91,36 +139,32 @@ func loadChart(root, dir string) (*loaded, error) {
 }
 
 // loadError turns a loader error into a one-line error naming the file.
-func loadError(root, dir string, err error) error {
-	msg := strings.ReplaceAll(err.Error(), filepath.Join(root, filepath.FromSlash(dir))+string(filepath.Separator), "")
-	msg = strings.ReplaceAll(msg, root+string(filepath.Separator), "")
+func loadError(dir string, err error) error {
+	msg := err.Error()
 	for _, f := range []string{"Chart.yaml", "values.yaml", "Chart.lock", "requirements.yaml", "requirements.lock"} {
 		if rest, ok := strings.CutPrefix(msg, "cannot load "+f+": "); ok {
 			return yamlFileError(path.Join(dir, f), rest)
 		}
 	}
-	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("%s: cannot read chart: %s", dir, msg)
-	}
-	return fmt.Errorf("%s: cannot load chart: %s", dir, msg)
+	return fmt.Errorf("%s: cannot load chart: %s", dir, oneLine(msg))
 }
 
 // index records the source of every file of ch and of its subcharts.
-func (l *loaded) index(root string, ch *chartv2.Chart, src source) {
+func (l *loaded) index(ch *chartv2.Chart, src source) {
 	l.charts[ch] = src
 	for _, fs := range [][]*common.File{ch.Raw, ch.Templates, ch.Files} {
 		for _, f := range fs {
 			l.files[f] = src
 		}
 	}
-	subs := subchartSources(root, src)
+	subs := l.subchartSources(src)
 	used := map[int]bool{}
 	for _, d := range ch.Dependencies() {
-		l.index(root, d, matchSource(d, subs, used, src))
+		l.index(d, matchSource(d, subs, used, src))
 	}
 }
 
-// candidate is one entry of a charts/ folder on disk.
+// candidate is one entry of a charts/ folder.
 type candidate struct {
 	src       source
 	chartYAML []byte
@@ -131,40 +175,34 @@ type candidate struct {
 // subchartSources lists the charts vendored in the charts/ folder of the
 // chart at src, with their Chart.yaml bytes, so that loaded subcharts (whose
 // order and folder name Helm does not keep) can be matched to their files.
-func subchartSources(root string, src source) []candidate {
+// It uses the files read for the chart, as Helm's loader saw them.
+func (l *loaded) subchartSources(src source) []candidate {
 	if src.archive != "" {
 		return nil
 	}
-	dir := path.Join(src.dir, "charts")
-	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
-	if err != nil {
-		return nil
-	}
+	prefix := path.Join(src.dir, "charts") + "/"
+	seen := map[string]bool{}
 	var out []candidate
-	for _, e := range entries {
-		n := e.Name()
-		if strings.IndexAny(n, "_.") == 0 {
+	for p := range l.read {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok {
 			continue
 		}
-		p := path.Join(dir, n)
-		abs := filepath.Join(root, filepath.FromSlash(p))
-		var c candidate
-		switch fi, err := os.Stat(abs); {
-		case err != nil:
+		n, _, _ := strings.Cut(rest, "/")
+		if seen[n] || strings.IndexAny(n, "_.") == 0 {
 			continue
-		case fi.IsDir():
-			b, err := os.ReadFile(filepath.Join(abs, "Chart.yaml"))
+		}
+		seen[n] = true
+		var c candidate
+		if b, ok := l.read[prefix+n+"/Chart.yaml"]; ok {
+			c = candidate{src: source{dir: prefix + n}, chartYAML: b}
+		} else if b, ok := l.read[prefix+n]; ok && strings.HasSuffix(n, ".tgz") {
+			y, err := archiveChartYAML(b)
 			if err != nil {
 				continue
 			}
-			c = candidate{src: source{dir: p}, chartYAML: b}
-		case strings.HasSuffix(n, ".tgz"):
-			b, err := archiveChartYAML(abs)
-			if err != nil {
-				continue
-			}
-			c = candidate{src: source{archive: p}, chartYAML: b}
-		default:
+			c = candidate{src: source{archive: prefix + n}, chartYAML: y}
+		} else {
 			continue
 		}
 		var md chartv2.Metadata
@@ -178,13 +216,8 @@ func subchartSources(root string, src source) []candidate {
 }
 
 // archiveChartYAML returns the top-level Chart.yaml of a chart archive.
-func archiveChartYAML(file string) ([]byte, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
+func archiveChartYAML(data []byte) ([]byte, error) {
+	gz, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -50,22 +48,28 @@ func capabilities(kv *common.KubeVersion, apis []string) *common.Capabilities {
 }
 
 // readValues reads the values files of a variant (paths relative to the
-// chart folder dir) and merges them in order, the way helm template --values
-// does, without Helm's getters: a file is only ever read from disk, inside
-// the repository.
-func readValues(root, dir string, files []string) (map[string]any, error) {
+// chart folder dir) through the repository file system and merges them in
+// order, the way helm template --values does, without Helm's getters: a file
+// is only ever read from the repository.
+func readValues(fsys fs.FS, dir string, files []string) (map[string]any, error) {
 	vals := map[string]any{}
 	for _, f := range files {
 		rel := path.Join(dir, f)
 		if !inside(rel) {
 			return nil, fmt.Errorf("%s: values file is outside the repository", rel)
 		}
-		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		b, err := readRepoFile(fsys, rel)
 		switch {
+		case escapes(err):
+			return nil, fileError(rel, err)
 		case errors.Is(err, fs.ErrNotExist):
 			return nil, fmt.Errorf("%s: values file not found", rel)
 		case err != nil:
-			return nil, fmt.Errorf("%s: cannot read values file: %s", rel, strings.ReplaceAll(err.Error(), root+string(filepath.Separator), ""))
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("%s: cannot read values file: %v", rel, err)
 		}
 		v, err := chartloader.LoadValues(bytes.NewReader(b))
 		if err != nil {
