@@ -188,7 +188,7 @@ func (k *kustFile) names() []string {
 	var out []string
 	for _, p := range ps {
 		// Inline patches and transformer configs are YAML, not paths.
-		if p == "" || strings.ContainsAny(p, "\n{") || isRemote(p) {
+		if p == "" || strings.ContainsAny(p, "\n{") || IsRemote(p) {
 			continue
 		}
 		out = append(out, p)

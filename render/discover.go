@@ -145,7 +145,7 @@ func Discover(fsys fs.FS, under string) (*Discovery, error) {
 			continue
 		}
 		for _, r := range slices.Concat(k.Resources, k.Bases, k.Components) {
-			if isRemote(r) {
+			if IsRemote(r) {
 				continue
 			}
 			p := path.Clean(path.Join(dir, r))
@@ -204,11 +204,6 @@ func insideAny(dir string, roots []string) bool {
 		}
 	}
 	return false
-}
-
-func isRemote(r string) bool {
-	return strings.Contains(r, "://") || strings.HasPrefix(r, "github.com/") || strings.HasPrefix(r, "git@") ||
-		strings.HasPrefix(r, "git::") || strings.Contains(r, "?ref=")
 }
 
 func readKustomization(fsys fs.FS, p string) (*kustomization, *FileError) {

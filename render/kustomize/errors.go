@@ -3,7 +3,6 @@ package kustomize
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -16,8 +15,13 @@ var (
 	malformedYAML = regexp.MustCompile(`accumulating resources from '([^']+)': MalformedYAMLError: (.*?) in File: `)
 	recursedPath  = regexp.MustCompile(`recursed accumulation of path '([^']+)'`)
 	outsideRoot   = regexp.MustCompile(`security; file '([^']+)' is not in or below '([^']+)'`)
-	missingFile   = regexp.MustCompile(`evalsymlink failure on '([^']+)' : lstat [^:]+: no such file or directory`)
-	errPrefixes   = regexp.MustCompile(`^(accumulating resources: |accumulation err=')+`)
+	missingFile   = regexp.MustCompile(`evalsymlink failure on '([^']+)' : lstat [^:]+: (?:no such file or directory|file does not exist)`)
+	// escapedLink, outsidePath and rootEscape are the repository file
+	// system's refusals (the pre-scan reports them first, naming the entry).
+	escapedLink = regexp.MustCompile(`symlink (\S+) -> (\S+) leads outside the repository`)
+	outsidePath = regexp.MustCompile(`[a-z]+ (\S+): outside the repository`)
+	rootEscape  = regexp.MustCompile(`[a-z]+ (\S+): path escapes from parent`)
+	errPrefixes = regexp.MustCompile(`^(accumulating resources: |accumulation err=')+`)
 	// dirAttempt is kustomize's second attempt at a resource, as a folder,
 	// after reading it as a file failed; the file error is the one to show.
 	dirAttempt = regexp.MustCompile(`'?: must build at directory: .*$`)
@@ -25,12 +29,22 @@ var (
 
 // explain turns a kustomize build error, which is long and nested, into one
 // line that names a repository file: a manifest with a YAML syntax error (with
-// its line), a file outside a kustomization's folder, a missing file, or
-// else the kustomize message with repository-relative paths.
+// its line), a path or symlink that leads outside the repository, a file
+// outside a kustomization's folder, a missing file, or else the kustomize
+// message with repository-relative paths.
 func (t *tree) explain(err error) error {
 	msg := err.Error()
 	if fe := t.malformed(msg); fe != nil {
 		return fe
+	}
+	if m := escapedLink.FindStringSubmatch(msg); m != nil {
+		return &render.FileError{File: t.root.file, Err: &escapeError{link: m[1], target: m[2]}}
+	}
+	if m := outsidePath.FindStringSubmatch(msg); m != nil {
+		return &render.FileError{File: t.root.file, Err: fmt.Errorf("%s is %w", t.rel(m[1]), errOutside)}
+	}
+	if m := rootEscape.FindStringSubmatch(msg); m != nil {
+		return &render.FileError{File: t.root.file, Err: errors.New(outsideText(errors.New(m[0]), t.rel(m[1])))}
 	}
 	if m := outsideRoot.FindStringSubmatch(msg); m != nil {
 		dir := t.rel(m[2])
@@ -54,7 +68,7 @@ func (t *tree) malformed(msg string) *render.FileError {
 		dir = t.rel(r[len(r)-1][1])
 	}
 	file := path.Join(dir, filepath.ToSlash(m[1]))
-	if b, err := os.ReadFile(t.abs(file)); err == nil {
+	if b, err := t.fs.read(file); err == nil {
 		if _, perr := render.ParseManifest(file, b); perr != nil {
 			var fe *render.FileError
 			if errors.As(perr, &fe) {
@@ -66,24 +80,14 @@ func (t *tree) malformed(msg string) *render.FileError {
 }
 
 // rel turns an absolute path from a kustomize message into a
-// repository-relative one.
+// repository-relative one ("../x" for a path outside the repository).
+// Kustomize sees the repository under its root path as given, so that is
+// the only root to strip.
 func (t *tree) rel(abs string) string {
-	for _, root := range t.roots() {
-		if r, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(r, "..") {
-			return filepath.ToSlash(r)
-		}
+	if r, err := filepath.Rel(t.fs.root, abs); err == nil && filepath.IsAbs(abs) {
+		return filepath.ToSlash(r)
 	}
 	return abs
-}
-
-// roots returns the repository root as written and with symlinks resolved,
-// since kustomize reports resolved paths.
-func (t *tree) roots() []string {
-	roots := []string{t.rootAbs}
-	if r, err := filepath.EvalSymlinks(t.rootAbs); err == nil && r != t.rootAbs {
-		roots = append(roots, r)
-	}
-	return roots
 }
 
 // kustFile returns the kustomization file of a folder of the tree, or the
@@ -97,9 +101,9 @@ func (t *tree) kustFile(dir string) string {
 
 // clean makes a kustomize message one line with repository-relative paths.
 func (t *tree) clean(msg string) string {
-	for _, root := range t.roots() {
-		msg = strings.ReplaceAll(msg, root+string(filepath.Separator), "")
-		msg = strings.ReplaceAll(msg, root, ".")
+	if filepath.Dir(t.fs.root) != t.fs.root { // not "/", which is in every path
+		msg = strings.ReplaceAll(msg, t.fs.pre, "")
+		msg = strings.ReplaceAll(msg, t.fs.root, ".")
 	}
 	msg = errPrefixes.ReplaceAllString(msg, "")
 	msg = dirAttempt.ReplaceAllString(msg, "")

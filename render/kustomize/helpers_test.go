@@ -5,31 +5,6 @@ import (
 	"testing"
 )
 
-func TestIsRemote(t *testing.T) {
-	remote := []string{
-		"https://github.com/org/repo//deploy?ref=v1",
-		"http://example.com/manifest.yaml",
-		"github.com/org/repo//path?ref=main",
-		"github.com:org/repo",
-		"git::https://example.com/org/repo.git",
-		"git@github.com:org/repo.git",
-		"ssh://git@example.com/org/repo.git",
-		"file:///srv/git/repo",
-		"gitlab.com/org/repo//deploy?ref=v2",
-	}
-	local := []string{"../base", "deployment.yaml", "./overlays/prod", "github/notes.yaml", "deploy/github.com.yaml"}
-	for _, v := range remote {
-		if !isRemote(v) {
-			t.Errorf("isRemote(%q) = false", v)
-		}
-	}
-	for _, v := range local {
-		if isRemote(v) {
-			t.Errorf("isRemote(%q) = true", v)
-		}
-	}
-}
-
 func TestImageName(t *testing.T) {
 	for in, want := range map[string]string{
 		"nginx":                          "nginx",

@@ -3,10 +3,14 @@
 //
 // A render never touches the network: the kustomization tree is read first
 // and remote bases, remote files and helmCharts are rejected before the build
-// (GuardNetwork is the process-wide second line of defence). The build uses
-// krusty's defaults: builtin plugins only, helm disabled, and the RootOnly
-// load restriction. Origin tracking is switched on in memory, through a
-// filesystem wrapper, without editing the user's kustomization.
+// (GuardNetwork is the process-wide second line of defence). A render reads
+// only the repository, through render.Options.RepoFS: the work tree or a git
+// revision alike. Paths and symlinks that lead outside the repository are
+// rejected by the pre-scan, naming the entry, and refused by the file system
+// kustomize is given. The build uses krusty's defaults: builtin plugins only,
+// helm disabled, and the RootOnly load restriction. Origin tracking is
+// switched on in memory, through a file system wrapper, without editing the
+// user's kustomization.
 package kustomize
 
 import (
@@ -45,7 +49,11 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 	if !filepath.IsAbs(opts.Root) {
 		return nil, fmt.Errorf("%s: repository root %q is not an absolute path", t, opts.Root)
 	}
-	objs, err := renderTarget(ctx, filepath.Clean(opts.Root), path.Clean(t.Dir))
+	fsys, err := opts.RepoFS()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t, err)
+	}
+	objs, err := renderTarget(ctx, newRepoFS(fsys, opts.Root), path.Clean(t.Dir))
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, cerr
 	}
@@ -53,8 +61,8 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 }
 
 // renderTarget scans, builds and maps the kustomization in dir.
-func renderTarget(ctx context.Context, root, dir string) ([]*render.Object, error) {
-	tr, err := scan(root, dir)
+func renderTarget(ctx context.Context, fsys *repoFS, dir string) ([]*render.Object, error) {
+	tr, err := scan(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +76,13 @@ func renderTarget(ctx context.Context, root, dir string) ([]*render.Object, erro
 	return newMapper(tr).objects(m)
 }
 
-// build runs krusty on the root of the tree with origin tracking on.
+// build runs krusty on the root of the tree, over the repository, with
+// origin tracking on.
 func build(tr *tree) (m resmap.ResMap, err error) {
-	dir, err := filepath.EvalSymlinks(tr.root.abs)
+	// Krusty reads the root kustomization file at its symlink-free path.
+	file, err := tr.fs.resolve(tr.root.file)
 	if err != nil {
-		return nil, &render.FileError{File: tr.root.dir, Err: err}
+		return nil, &render.FileError{File: tr.root.file, Err: err}
 	}
 	if tr.openapi {
 		schemaMu.Lock()
@@ -89,8 +99,8 @@ func build(tr *tree) (m resmap.ResMap, err error) {
 			m, err = nil, fmt.Errorf("kustomize failed: %v", r)
 		}
 	}()
-	fs := newOriginFS(filepath.Join(dir, tr.root.name))
-	m, err = krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, dir)
+	fsys := originFS{FileSystem: tr.fs, root: tr.fs.abs(file)}
+	m, err = krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, tr.fs.abs(tr.root.dir))
 	if err == nil && m == nil {
 		err = errors.New("kustomize returned no result")
 	}

@@ -263,18 +263,23 @@ func TestKustomizationFileNames(t *testing.T) {
 }
 
 // TestOutsideRepository renders with a repository root below the base's
-// folder: the object keeps the kustomization file and the entry that leads
-// out of the repository.
+// folder: the base exists on disk, but prodlint reads only the repository,
+// so the entry that leads out is an error naming the kustomization file and
+// its line.
 func TestOutsideRepository(t *testing.T) {
-	v := renderDir(t, filepath.Join(fixtures, "outside", "repo"), "overlay")
-	if v.Err != nil {
-		t.Fatal(v.Err)
+	root := filepath.Join(fixtures, "outside", "repo")
+	v := renderDir(t, root, "overlay")
+	var fe *render.FileError
+	if !errors.As(v.Err, &fe) {
+		t.Fatalf("Err = %v (%T), want a *render.FileError", v.Err, v.Err)
 	}
-	checkObjects(t, v.Objects, []obj{{ref: "Service team/api", file: "overlay/kustomization.yaml"}})
-	checkLocs(t, v.Objects[0], []loc{
-		{"spec.ports", "overlay/kustomization.yaml:2:5"},
-		{"metadata.namespace", "overlay/kustomization.yaml:3:1"},
-	})
+	want := `overlay/kustomization.yaml:2: resources entry "../../shared-base": outside the repository; prodlint reads only files inside it`
+	if fe.Error() != want {
+		t.Errorf("Err = %v\nwant %s", fe, want)
+	}
+	if len(v.Objects) != 0 {
+		t.Errorf("got %d objects from outside the repository", len(v.Objects))
+	}
 }
 
 func TestOriginAnnotationsRemoved(t *testing.T) {
@@ -410,11 +415,12 @@ func TestGuardNetwork(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "network access disabled") {
 		t.Errorf("http.Get: err = %v, want network access disabled", err)
 	}
-	remote, err := readKustomization("errors/remote-http", "kustomization.yaml", filepath.Join(fixtures, "errors", "remote-http"))
+	fsys := newRepoFS(os.DirFS(fixtures), fixtures)
+	remote, err := readKustomization(fsys, "errors/remote-http", "kustomization.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &tree{rootAbs: fixtures, root: remote, all: map[string]*kustomization{remote.dir: remote}}
+	tr := &tree{fs: fsys, root: remote, all: map[string]*kustomization{remote.dir: remote}}
 	start := time.Now()
 	_, err = build(tr)
 	elapsed := time.Since(start)

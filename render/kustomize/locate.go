@@ -51,12 +51,6 @@ func (l objectLocator) structural(p render.Path) bool {
 	return show != nil || len(p) == 0
 }
 
-// fixedLocator gives the same location for every path.
-type fixedLocator render.Location
-
-// Locate implements render.Locator.
-func (l fixedLocator) Locate(render.Path) render.Location { return render.Location(l) }
-
 // source is a patch or transformer entry that can set fields of objects.
 type source interface {
 	// applies reports whether the entry targets the resource.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -66,7 +65,7 @@ func (mp *mapper) file(p string) *sourceFile {
 	if !inRepo(p) {
 		return f
 	}
-	b, err := os.ReadFile(mp.t.abs(p))
+	b, err := mp.t.fs.read(p)
 	if err != nil {
 		return f
 	}
@@ -186,7 +185,8 @@ func (mp *mapper) object(res *resource.Resource) (*render.Object, error) {
 	}
 	t := &target{gvk: res.GetGvk(), namespace: o.Namespace, res: res, node: o.Node}
 	switch {
-	case origin == nil || origin.Repo != "":
+	case origin == nil || origin.Repo != "" || !inRepo(mp.repoPath(origin.Path)) || !inRepo(mp.repoPath(origin.ConfiguredIn)):
+		// The last two are not expected: a build reads only the repository.
 		o.File = mp.t.root.file
 		o.Locator = render.NodeLocator{File: o.File}
 	case origin.ConfiguredIn != "":
@@ -231,21 +231,14 @@ func (mp *mapper) resource(o *render.Object, origin *resource.Origin, t *target)
 		}
 	}
 	sortChains(chains)
-	var fallback render.Locator
 	var doc *yaml.Node
 	srcName, srcNs := o.Name, o.Namespace
-	if inRepo(file) {
-		o.File = file
-		fallback = render.NodeLocator{File: file}
-		if c := mp.match(file, o, t, chains); c != nil {
-			o.Doc, doc = c.doc, c.node
-			fallback = render.NodeLocator{File: file, Node: c.node}
-			srcName, srcNs = c.name, c.namespace
-		}
-	} else {
-		loc := outside(chains, mp.t.root.file)
-		o.File = loc.File
-		fallback = fixedLocator(loc)
+	o.File = file
+	var fallback render.Locator = render.NodeLocator{File: file}
+	if c := mp.match(file, o, t, chains); c != nil {
+		o.Doc, doc = c.doc, c.node
+		fallback = render.NodeLocator{File: file, Node: c.node}
+		srcName, srcNs = c.name, c.namespace
 	}
 	t.setNames(srcName, srcNs, o, chains)
 	o.Locator = mp.locator(fallback, doc, chains, t)
@@ -263,14 +256,6 @@ func (mp *mapper) generated(o *render.Object, origin *resource.Origin, t *target
 		}
 	}
 	sortChains(chains)
-	if !inRepo(file) {
-		loc := outside(chains, mp.t.root.file)
-		o.File = loc.File
-		o.Generated = kind + " in " + file
-		t.setNames(o.Name, o.Namespace, o, chains)
-		o.Locator = mp.locator(fixedLocator(loc), nil, chains, t)
-		return
-	}
 	o.File = file
 	o.Generated = kind + " in " + file
 	var fallback render.Locator = render.NodeLocator{File: file}
@@ -311,20 +296,6 @@ func sortChains(cs []chain) {
 		}
 		return 0
 	})
-}
-
-// outside returns the location for a resource whose file is outside the
-// repository: the entry of the last in-repository kustomization that leads
-// out, or the root kustomization file.
-func outside(chains []chain, rootFile string) render.Location {
-	if len(chains) > 0 {
-		for _, s := range chains[0] {
-			if s.next != nil && s.kz.inRepo() && !s.next.to.inRepo() {
-				return render.NodeLocation(s.kz.file, s.next.entry)
-			}
-		}
-	}
-	return render.Location{File: rootFile}
 }
 
 // setNames records the names and namespaces the resource had on its way

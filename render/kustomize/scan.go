@@ -3,7 +3,7 @@ package kustomize
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -26,12 +26,11 @@ const helmMessage = "helmCharts needs the helm binary and network; render the ch
 // kustomization is one kustomization file of the tree, read both for its
 // meaning (kustomize's own type) and for its lines (yaml.v3 nodes).
 type kustomization struct {
-	// dir is the repository-relative, slash-separated folder; it starts with
-	// "../" when a base lives outside the repository.
+	// dir is the repository-relative, slash-separated folder, as the
+	// entries that lead to it write it (symlinks not resolved).
 	dir  string
 	name string // kustomization.yaml, kustomization.yml or Kustomization
 	file string // dir/name
-	abs  string // absolute folder, as written (symlinks not resolved)
 	k    types.Kustomization
 	node *yaml.Node // top-level mapping; empty for an empty file
 	src  []byte
@@ -41,9 +40,6 @@ type kustomization struct {
 	// files are the repository-relative files listed under resources.
 	files []string
 }
-
-// inRepo reports whether the kustomization lives inside the repository.
-func (kz *kustomization) inRepo() bool { return inRepo(kz.dir) }
 
 // isComponent reports whether the kustomization is a kind: Component.
 func (kz *kustomization) isComponent() bool { return kz.k.Kind == types.ComponentKind }
@@ -58,8 +54,8 @@ type edge struct {
 
 // tree is the kustomization tree of one target, read before the build.
 type tree struct {
-	rootAbs string // absolute repository root
-	root    *kustomization
+	fs   *repoFS // the repository, which every read goes through
+	root *kustomization
 	// all maps a folder to its kustomization; nil while it is being loaded,
 	// which is how cycles are found.
 	all map[string]*kustomization
@@ -76,13 +72,17 @@ var (
 )
 
 // scan reads the kustomization in dir (repository-relative) and everything
-// it reaches, and rejects what cannot be built offline and in-process:
-// remote bases and files, helmCharts, files outside a kustomization's folder
-// (the RootOnly load restriction), missing files, and kustomization files
-// that are not valid YAML or have unknown fields. Errors name the
-// kustomization file and the line of the entry.
-func scan(rootAbs, dir string) (*tree, error) {
-	t := &tree{rootAbs: rootAbs, all: map[string]*kustomization{}}
+// it reaches, and rejects what cannot be built offline, in-process and from
+// the repository alone: remote bases and files, helmCharts, paths and
+// symlinks that lead outside the repository, files outside a
+// kustomization's folder (the RootOnly load restriction), missing files, and
+// kustomization files that are not valid YAML or have unknown fields. Errors
+// name the kustomization file and the line of the entry.
+func scan(fsys *repoFS, dir string) (*tree, error) {
+	t := &tree{fs: fsys, all: map[string]*kustomization{}}
+	if !inRepo(dir) || !fs.ValidPath(dir) {
+		return nil, &render.FileError{File: dir, Err: errOutside}
+	}
 	root, err := t.load(dir, 0)
 	switch {
 	case errors.Is(err, errNoKustomization):
@@ -92,11 +92,6 @@ func scan(rootAbs, dir string) (*tree, error) {
 	}
 	t.root = root
 	return t, nil
-}
-
-// abs returns the absolute path of a repository-relative path.
-func (t *tree) abs(rel string) string {
-	return filepath.Join(t.rootAbs, filepath.FromSlash(rel))
 }
 
 // load reads the kustomization in dir and, recursively, what it uses.
@@ -110,12 +105,11 @@ func (t *tree) load(dir string, depth int) (*kustomization, error) {
 	if depth > maxDepth || len(t.all) >= maxKustomizations {
 		return nil, &render.FileError{File: dir, Err: errors.New("kustomization tree is too deep or too large")}
 	}
-	abs := t.abs(dir)
-	name, err := kustomizationName(dir, abs)
+	name, err := t.kustomizationName(dir)
 	if err != nil {
 		return nil, err
 	}
-	kz, err := readKustomization(dir, name, abs)
+	kz, err := readKustomization(t.fs, dir, name)
 	if err != nil {
 		return nil, err
 	}
@@ -130,11 +124,15 @@ func (t *tree) load(dir string, depth int) (*kustomization, error) {
 	return kz, nil
 }
 
-// kustomizationName returns the name of the one kustomization file in abs.
-func kustomizationName(dir, abs string) (string, error) {
+// kustomizationName returns the name of the one kustomization file in dir.
+func (t *tree) kustomizationName(dir string) (string, error) {
 	var found []string
 	for _, n := range render.KustomizationFiles {
-		if fi, err := os.Stat(filepath.Join(abs, n)); err == nil && fi.Mode().IsRegular() {
+		fi, err := t.fs.stat(path.Join(dir, n))
+		if isOutside(err) {
+			return "", &render.FileError{File: path.Join(dir, n), Err: errors.New(outsideText(err, path.Join(dir, n)))}
+		}
+		if err == nil && fi.Mode().IsRegular() {
 			found = append(found, n)
 		}
 	}
@@ -149,9 +147,9 @@ func kustomizationName(dir, abs string) (string, error) {
 
 // readKustomization parses a kustomization file twice: with yaml.v3 for
 // positions, and strictly with kustomize's own type, as kustomize does.
-func readKustomization(dir, name, abs string) (*kustomization, error) {
+func readKustomization(fsys *repoFS, dir, name string) (*kustomization, error) {
 	file := path.Join(dir, name)
-	src, err := os.ReadFile(filepath.Join(abs, name))
+	src, err := fsys.read(file)
 	if err != nil {
 		return nil, &render.FileError{File: file, Err: fmt.Errorf("cannot read: %w", err)}
 	}
@@ -166,7 +164,7 @@ func readKustomization(dir, name, abs string) (*kustomization, error) {
 	if node.Kind != yaml.MappingNode {
 		return nil, &render.FileError{File: file, Line: node.Line, Err: errors.New("a kustomization must be a mapping of fields")}
 	}
-	kz := &kustomization{dir: dir, name: name, file: file, abs: abs, node: node, src: src}
+	kz := &kustomization{dir: dir, name: name, file: file, node: node, src: src}
 	if err := kz.k.Unmarshal(src); err != nil {
 		return nil, unmarshalError(file, node, err)
 	}
@@ -297,13 +295,12 @@ type fileRef struct {
 // kustomization's folder, or a local folder with a kustomization.
 func (t *tree) resource(kz *kustomization, field string, n *yaml.Node, depth int) error {
 	v := strings.TrimSpace(n.Value)
-	if isRemote(v) {
+	if render.IsRemote(v) {
 		return entryError(kz, n, "%s entry %q is remote: prodlint renders offline and never fetches remote bases; vendor it into the repository", field, v)
 	}
-	target := path.Join(kz.dir, filepath.ToSlash(v))
-	fi, err := os.Stat(t.abs(target))
+	target, fi, err := t.stat(kz, field, n, v)
 	if err != nil {
-		return entryError(kz, n, "%s entry %q: %s does not exist", field, v, target)
+		return err
 	}
 	if !fi.IsDir() {
 		if err := t.rootOnly(kz, field, n, v, target); err != nil {
@@ -327,11 +324,14 @@ func (t *tree) resource(kz *kustomization, field string, n *yaml.Node, depth int
 // of kind Component.
 func (t *tree) component(kz *kustomization, n *yaml.Node, depth int) error {
 	v := strings.TrimSpace(n.Value)
-	if isRemote(v) {
+	if render.IsRemote(v) {
 		return entryError(kz, n, "components entry %q is remote: prodlint renders offline and never fetches remote components; vendor it into the repository", v)
 	}
-	target := path.Join(kz.dir, filepath.ToSlash(v))
-	if fi, err := os.Stat(t.abs(target)); err != nil || !fi.IsDir() {
+	target, fi, err := t.stat(kz, "components", n, v)
+	if err != nil && !errors.Is(err, errMissing) {
+		return err
+	}
+	if err != nil || !fi.IsDir() {
 		return entryError(kz, n, "components entry %q: %s is not a folder with a kustomization file", v, target)
 	}
 	child, err := t.load(target, depth+1)
@@ -352,13 +352,12 @@ func (t *tree) plugin(kz *kustomization, field string, n *yaml.Node, depth int) 
 	if strings.Contains(v, "\n") {
 		return nil // inline configuration
 	}
-	if isRemote(v) {
+	if render.IsRemote(v) {
 		return entryError(kz, n, "%s entry %q is remote: prodlint renders offline; vendor it into the repository", field, v)
 	}
-	target := path.Join(kz.dir, filepath.ToSlash(v))
-	fi, err := os.Stat(t.abs(target))
+	target, fi, err := t.stat(kz, field, n, v)
 	if err != nil {
-		return entryError(kz, n, "%s entry %q: %s does not exist", field, v, target)
+		return err
 	}
 	if !fi.IsDir() {
 		return t.rootOnly(kz, field, n, v, target)
@@ -372,14 +371,40 @@ func (t *tree) plugin(kz *kustomization, field string, n *yaml.Node, depth int) 
 // file checks a plain file entry: local, present and inside the folder.
 func (t *tree) file(kz *kustomization, f fileRef) error {
 	v := strings.TrimSpace(f.path)
-	if isRemote(v) {
+	if render.IsRemote(v) {
 		return entryError(kz, f.node, "%s entry %q is remote: prodlint renders offline and never fetches remote files; vendor it into the repository", f.field, v)
 	}
-	target := path.Join(kz.dir, filepath.ToSlash(v))
-	if _, err := os.Stat(t.abs(target)); err != nil {
-		return entryError(kz, f.node, "%s entry %q: %s does not exist", f.field, v, target)
+	target, _, err := t.stat(kz, f.field, f.node, v)
+	if err != nil {
+		return err
 	}
 	return t.rootOnly(kz, f.field, f.node, v, target)
+}
+
+// errMissing marks the error of an entry whose file does not exist.
+var errMissing = errors.New("does not exist")
+
+// stat finds the file or folder of a local entry v of kz: its
+// repository-relative path and file information. An entry that leaves the
+// repository (an absolute path, too many "..", or a symlink whose target is
+// outside) is an error naming the entry, and so is a missing file (matching
+// errMissing).
+func (t *tree) stat(kz *kustomization, field string, n *yaml.Node, v string) (string, fs.FileInfo, error) {
+	if filepath.IsAbs(v) || path.IsAbs(filepath.ToSlash(v)) {
+		return "", nil, entryError(kz, n, "%s entry %q: absolute paths are outside the repository; %s, named relative to the kustomization folder (%s)", field, v, outsideHint, kz.dir)
+	}
+	target := path.Join(kz.dir, filepath.ToSlash(v))
+	if !inRepo(target) {
+		return "", nil, entryError(kz, n, "%s entry %q: %v", field, v, errOutside)
+	}
+	fi, err := t.fs.stat(target)
+	switch {
+	case isOutside(err):
+		return "", nil, entryError(kz, n, "%s entry %q: %s", field, v, outsideText(err, target))
+	case err != nil:
+		return target, nil, entryError(kz, n, "%s entry %q: %s %w", field, v, target, errMissing)
+	}
+	return target, fi, nil
 }
 
 // childError reports a failure to load a base or component against the
@@ -397,8 +422,8 @@ func (t *tree) childError(kz *kustomization, field string, n *yaml.Node, v strin
 // rootOnly enforces kustomize's RootOnly load restriction: a file must be in
 // or below the folder of the kustomization that names it (after symlinks).
 func (t *tree) rootOnly(kz *kustomization, field string, n *yaml.Node, v, target string) error {
-	dir, err1 := filepath.EvalSymlinks(kz.abs)
-	file, err2 := filepath.EvalSymlinks(t.abs(target))
+	dir, err1 := t.fs.resolve(kz.dir)
+	file, err2 := t.fs.resolve(target)
 	if err1 != nil || err2 != nil || within(dir, file) {
 		return nil // kustomize reports what cannot be resolved
 	}
@@ -417,34 +442,14 @@ func kustNames() string {
 	return strings.Join(n[:len(n)-1], ", ") + " or " + n[len(n)-1]
 }
 
-// within reports whether p is dir or below it.
+// within reports whether the repository-relative path p is dir or below it.
 func within(dir, p string) bool {
-	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
+	return p == dir || dir == "." || strings.HasPrefix(p, dir+"/")
 }
 
 // entryError is a FileError on the line of a kustomization entry.
 func entryError(kz *kustomization, n *yaml.Node, format string, args ...any) *render.FileError {
 	return &render.FileError{File: kz.file, Line: line(n), Err: fmt.Errorf(format, args...)}
-}
-
-var scpUser = regexp.MustCompile(`^[a-z][a-z0-9-]*@`)
-
-// isRemote reports whether a kustomization entry would make kustomize use
-// the network: an HTTP(S) file or a git repository (which it clones with the
-// git binary). It follows kustomize's own URL parsing, and also treats
-// entries with a ?ref= (or ?version=) query as remote.
-func isRemote(v string) bool {
-	l := strings.ToLower(strings.TrimSpace(v))
-	if strings.HasPrefix(l, "git::") {
-		return true
-	}
-	for _, p := range []string{"https://", "http://", "ssh://", "git://", "file://"} {
-		if strings.HasPrefix(l, p) {
-			return true
-		}
-	}
-	return strings.HasPrefix(l, "github.com/") || strings.HasPrefix(l, "github.com:") ||
-		scpUser.MatchString(l) || strings.Contains(l, "?ref=") || strings.Contains(l, "?version=")
 }
 
 // inRepo reports whether a repository-relative path stays inside the

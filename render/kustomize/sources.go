@@ -16,24 +16,21 @@ import (
 // changes an inner kustomization's generated object), then the builtin
 // transformers in a fixed order: patchesStrategicMerge, patches, namespace,
 // prefix and suffix, labels, annotations, patchesJson6902, replicas,
-// images. Kustomizations
-// outside the repository give none (their lines are not ours to show).
+// images.
 func (mp *mapper) sourcesOf(kz *kustomization) []source {
 	if s, ok := mp.sources[kz]; ok {
 		return s
 	}
 	var s []source
-	if kz.inRepo() {
-		s = append(s, imageSources(kz)...)
-		s = append(s, replicaSources(kz)...)
-		s = append(s, reversed(mp.patchSources(kz, "patchesJson6902", kz.k.PatchesJson6902))...)
-		s = append(s, pairSources(kz, kz.node, "commonAnnotations", "annotations")...)
-		s = append(s, labelSources(kz)...)
-		s = append(s, namespaceSources(kz)...)
-		s = append(s, reversed(mp.patchSources(kz, "patches", kz.k.Patches))...)
-		s = append(s, reversed(mp.smpSources(kz))...)
-		s = append(s, reversed(mp.generatorSources(kz))...)
-	}
+	s = append(s, imageSources(kz)...)
+	s = append(s, replicaSources(kz)...)
+	s = append(s, reversed(mp.patchSources(kz, "patchesJson6902", kz.k.PatchesJson6902))...)
+	s = append(s, pairSources(kz, kz.node, "commonAnnotations", "annotations")...)
+	s = append(s, labelSources(kz)...)
+	s = append(s, namespaceSources(kz)...)
+	s = append(s, reversed(mp.patchSources(kz, "patches", kz.k.Patches))...)
+	s = append(s, reversed(mp.smpSources(kz))...)
+	s = append(s, reversed(mp.generatorSources(kz))...)
 	mp.sources[kz] = s
 	return s
 }
