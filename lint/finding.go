@@ -2,8 +2,8 @@ package lint
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
@@ -49,6 +49,9 @@ type Finding struct {
 	// Fingerprint identifies the problem independently of line numbers:
 	// rule, target, object and path.
 	Fingerprint string `json:"fingerprint"`
+	// Baseline is new or unchanged when the run compared with a base
+	// revision (--base, --staged), absent for a fixed finding, else empty.
+	Baseline BaselineState `json:"baselineState,omitempty"`
 	// Also lists the other objects with the same problem at the same place
 	// (a kustomize base shared by overlays): one problem, one finding.
 	Also []Occurrence `json:"also,omitempty"`

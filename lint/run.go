@@ -26,6 +26,10 @@ type Config struct {
 	// Parallel is the number of targets rendered at once; 0 means one per
 	// core.
 	Parallel int
+	// Baseline, when set, is the lint result of the change's base revision:
+	// findings are classified new or unchanged, and Result.Fixed lists what
+	// the change fixed.
+	Baseline *Baseline
 }
 
 // TargetError is a target (or one variant of it) that failed to render.
@@ -56,6 +60,12 @@ type Result struct {
 	Notes []string
 	// Objects counts the rendered objects over all targets and variants.
 	Objects int
+	// Fixed lists the base revision's findings that the change fixed (only
+	// with Config.Baseline).
+	Fixed []Finding
+
+	// raw are the findings before post-processing, for baselines.
+	raw []Finding
 }
 
 // Run renders every target (in parallel), runs the rules on the rendered
@@ -113,6 +123,10 @@ func Run(ctx context.Context, cfg Config) *Result {
 		res.Errors = append(res.Errors, o.errs...)
 		res.Notes = append(res.Notes, o.notes...)
 		res.Objects += o.objects
+	}
+	res.raw = append([]Finding(nil), res.Findings...)
+	if cfg.Baseline != nil {
+		res.Fixed = PostProcess(cfg.Baseline.classify(res.Findings), cfg.Targets)
 	}
 	res.Findings = PostProcess(res.Findings, cfg.Targets)
 	return res
@@ -197,6 +211,7 @@ func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 		k := key{f.Rule, f.Message, f.Fingerprint, f.Location}
 		if i, ok := idx[k]; ok {
 			out[i].Variants = appendUnique(out[i].Variants, f.Variants...)
+			out[i].Baseline = mergeBaseline(out[i].Baseline, f.Baseline)
 			continue
 		}
 		idx[k] = len(out)
@@ -240,6 +255,7 @@ func mergeTargets(fs []Finding) []Finding {
 		if f.Fingerprint < m.Fingerprint {
 			m.Fingerprint = f.Fingerprint
 		}
+		m.Baseline = mergeBaseline(m.Baseline, f.Baseline)
 	}
 	return out
 }

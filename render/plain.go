@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,20 +15,21 @@ import (
 // PlainRenderer reads plain manifests: every YAML document with apiVersion
 // and kind is an object, located exactly in its own file. kind: List items are
 // objects of their own.
-type PlainRenderer struct {
-	// FS is rooted at the repository root.
-	FS fs.FS
-}
+type PlainRenderer struct{}
 
 // Render implements Renderer.
-func (r PlainRenderer) Render(ctx context.Context, t Target, _ Options) ([]*Variant, error) {
+func (PlainRenderer) Render(ctx context.Context, t Target, opts Options) ([]*Variant, error) {
+	fsys, err := opts.RepoFS()
+	if err != nil {
+		return nil, err
+	}
 	v := &Variant{Target: t}
 	var errs []error
 	for _, f := range t.Files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		objs, err := ReadManifest(r.FS, f)
+		objs, err := ReadManifest(fsys, f)
 		v.Objects = append(v.Objects, objs...)
 		if err != nil {
 			errs = append(errs, err)
@@ -43,7 +45,7 @@ func (r PlainRenderer) Render(ctx context.Context, t Target, _ Options) ([]*Vari
 func ReadManifest(fsys fs.FS, file string) ([]*Object, error) {
 	b, err := fs.ReadFile(fsys, file)
 	if err != nil {
-		return nil, &FileError{File: file, Err: fmt.Errorf("cannot read: %w", err)}
+		return nil, &FileError{File: file, Err: ReadError(err)}
 	}
 	return ParseManifest(file, b)
 }
@@ -102,4 +104,13 @@ func listItems(file string, doc int, list *Object) []*Object {
 		objs = append(objs, o)
 	}
 	return objs
+}
+
+// ReadError words a file-system error for the user. A symlink or path that
+// leaves the repository (refused by os.Root) says so.
+func ReadError(err error) error {
+	if err != nil && strings.Contains(err.Error(), "path escapes from parent") {
+		return errors.New("the path or a symlink in it points outside the repository; prodlint reads only files inside it")
+	}
+	return fmt.Errorf("cannot read: %w", err)
 }

@@ -15,6 +15,9 @@ import (
 func GitHub(w io.Writer, res *lint.Result) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range res.Findings {
+		if f.Baseline == lint.Unchanged {
+			continue
+		}
 		l := f.Location
 		fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
 			ghLevel(f.Severity), ghProp(l.File), l.Line, l.Col, l.EndLine, l.EndCol,

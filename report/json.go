@@ -16,6 +16,8 @@ type jsonReport struct {
 	Findings []lint.Finding `json:"findings"`
 	Errors   []jsonError    `json:"errors"`
 	Notes    []string       `json:"notes"`
+	// Fixed lists the base revision's findings the change fixed.
+	Fixed []lint.Finding `json:"fixed,omitempty"`
 }
 
 type jsonTarget struct {
@@ -42,6 +44,7 @@ func JSON(w io.Writer, res *lint.Result, version string) error {
 		Findings: res.Findings,
 		Errors:   []jsonError{},
 		Notes:    res.Notes,
+		Fixed:    res.Fixed,
 	}
 	if r.Findings == nil {
 		r.Findings = []lint.Finding{}

@@ -21,6 +21,11 @@ type Summary struct {
 	ByKind   map[string]int `json:"targetsByKind"`
 	Failed   int            `json:"failedTargets"`
 	Objects  int            `json:"objects"`
+	// Compared is true when findings were compared with a base revision;
+	// Findings, BySev and Files then count the new findings only.
+	Compared bool `json:"compared,omitempty"`
+	Existing int  `json:"preExisting,omitempty"`
+	Fixed    int  `json:"fixed,omitempty"`
 }
 
 // Summarize counts findings, files and targets of a result.
@@ -28,11 +33,22 @@ func Summarize(res *lint.Result) Summary {
 	s := Summary{BySev: map[string]int{}, ByKind: map[string]int{}, Targets: len(res.Targets), Objects: res.Objects}
 	files := map[string]bool{}
 	for _, f := range res.Findings {
+		if f.Baseline != "" {
+			s.Compared = true
+		}
+		if f.Baseline == lint.Unchanged {
+			s.Existing++
+			continue
+		}
 		s.Findings++
 		s.BySev[f.Severity.String()]++
 		files[f.Location.File] = true
 	}
 	s.Files = len(files)
+	s.Fixed = len(res.Fixed)
+	if s.Fixed > 0 {
+		s.Compared = true
+	}
 	for _, t := range res.Targets {
 		s.ByKind[string(t.Kind)]++
 	}
@@ -48,10 +64,14 @@ func Summarize(res *lint.Result) Summary {
 // "5 findings (2 errors, 3 warnings) in 3 files; 4 targets (2 helm, 1 kustomize, 1 plain), 1 failed".
 func (s Summary) Line() string {
 	var b strings.Builder
+	noun := "finding"
+	if s.Compared {
+		noun = "new finding"
+	}
 	if s.Findings == 0 {
-		b.WriteString("no findings")
+		b.WriteString("no " + noun + "s")
 	} else {
-		b.WriteString(plural(s.Findings, "finding"))
+		b.WriteString(plural(s.Findings, noun))
 		var parts []string
 		for _, sev := range []string{"error", "warning", "note"} {
 			if n := s.BySev[sev]; n > 0 {
@@ -59,6 +79,12 @@ func (s Summary) Line() string {
 			}
 		}
 		fmt.Fprintf(&b, " (%s) in %s", strings.Join(parts, ", "), plural(s.Files, "file"))
+	}
+	if s.Existing > 0 {
+		fmt.Fprintf(&b, "; %d pre-existing not shown (--all-findings shows them)", s.Existing)
+	}
+	if s.Fixed > 0 {
+		fmt.Fprintf(&b, "; %d fixed", s.Fixed)
 	}
 	fmt.Fprintf(&b, "; %s", plural(s.Targets, "target"))
 	var kinds []string

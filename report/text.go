@@ -44,8 +44,13 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 	}
 	src := sourceCache{root: opts.Root}
 	prev := ""
+	shown := 0
 	for i := range res.Findings {
 		f := &res.Findings[i]
+		if f.Baseline == lint.Unchanged {
+			continue
+		}
+		shown++
 		if f.Location.File != prev && prev != "" {
 			bw.WriteString("\n")
 		}
@@ -61,7 +66,7 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 			}
 		}
 	}
-	if len(res.Findings) > 0 && (len(res.Errors) > 0 || len(res.Notes) > 0) {
+	if shown > 0 && (len(res.Errors) > 0 || len(res.Notes) > 0) {
 		bw.WriteString("\n")
 	}
 	for _, e := range res.Errors {
@@ -70,7 +75,7 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 	for _, n := range res.Notes {
 		fmt.Fprintf(bw, "%s: %s\n", c(cyan, "note"), oneLine(n))
 	}
-	if len(res.Findings) > 0 || len(res.Errors) > 0 || len(res.Notes) > 0 {
+	if shown > 0 || len(res.Errors) > 0 || len(res.Notes) > 0 {
 		bw.WriteString("\n")
 	}
 	bw.WriteString(Summarize(res).Line() + "\n")

@@ -393,7 +393,11 @@ func result(f *lint.Finding, ruleIndex int) *sarif.Result {
 		props.Add("variants", vs)
 	}
 
-	return sarif.NewRuleResult(f.Rule).
+	r := sarif.NewRuleResult(f.Rule)
+	if f.Baseline != "" {
+		r.WithBaselineState(string(f.Baseline))
+	}
+	return r.
 		WithRuleIndex(ruleIndex).
 		WithLevel(level(f.Severity)).
 		WithMessage(sarif.NewTextMessage(f.Text())).

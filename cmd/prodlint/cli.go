@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -95,9 +94,12 @@ type lintFlags struct {
 	namespace   string
 	parallel    int
 	category    string
+	base        string
+	staged      bool
+	allFindings bool
 }
 
-func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, error) {
+func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []string, error) {
 	f := &lintFlags{}
 	fs := pflag.NewFlagSet("prodlint lint", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -111,16 +113,27 @@ func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, erro
 	fs.StringVar(&f.namespace, "namespace", "default", "Helm release namespace")
 	fs.IntVarP(&f.parallel, "jobs", "j", 0, "targets rendered at once (default: one per core)")
 	fs.StringVar(&f.category, "sarif-category", "prodlint", "SARIF automationDetails category (one per tool and target set)")
+	fs.StringVar(&f.base, "base", "", "lint what changed since the merge base of `REV` and HEAD (origin/main, a tag, a SHA), work tree changes included")
+	fs.BoolVar(&f.staged, "staged", false, "lint what the index changes against HEAD (what a commit would contain)")
+	fs.BoolVar(&f.allFindings, "all-findings", false, "with --base or --staged: report every finding of the affected targets, not only the new ones")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: prodlint lint [flags] [PATH]\n\nLints every Helm chart, kustomization and Kubernetes manifest under PATH (default .).\n\nFlags:\n%s", fs.FlagUsages())
+		fmt.Fprintf(stderr, "Usage: prodlint lint [flags] [PATH] [-- FILE...]\n\n"+
+			"Lints every Helm chart, kustomization and Kubernetes manifest under PATH (default .).\n"+
+			"With --base or --staged, or with FILEs after --, lints only the targets the change touches;\n"+
+			"--base and --staged also render the base revision and report only new findings.\n\nFlags:\n%s", fs.FlagUsages())
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return nil, nil, usagef("%v; run \"prodlint lint --help\"", err)
+		return nil, nil, nil, usagef("%v; run \"prodlint lint --help\"", err)
 	}
-	return f, fs.Args(), nil
+	pos := fs.Args()
+	var files []string
+	if n := fs.ArgsLenAtDash(); n >= 0 {
+		pos, files = pos[:n], pos[n:]
+	}
+	return f, pos, files, nil
 }
 
 var kubeVersionRe = regexp.MustCompile(`^v?(1)\.(\d+)(?:\.(\d+))?$`)
@@ -140,65 +153,66 @@ func normalizeKubeVersion(s string) (string, error) {
 }
 
 func lintCmd(args []string, stdout, stderr io.Writer) (int, error) {
-	f, paths, err := parseLintFlags(args, stderr)
+	f, paths, files, err := parseLintFlags(args, stderr)
 	if err != nil {
 		return exitUsage, err
 	}
-	switch f.format {
-	case "text", "json", "sarif", "github":
-	default:
-		return exitUsage, usagef("--format %q: use text, json, sarif or github", f.format)
-	}
-	failOn, err := lint.ParseSeverity(f.failOn)
-	if err != nil {
-		return exitUsage, usagef("--fail-on: %v", err)
-	}
-	kv, err := normalizeKubeVersion(f.kubeVersion)
+	opts, failOn, err := f.validate(paths)
 	if err != nil {
 		return exitUsage, err
-	}
-	if f.color != "auto" && f.color != "always" && f.color != "never" {
-		return exitUsage, usagef("--color %q: use auto, always or never", f.color)
-	}
-	if len(paths) > 1 {
-		return exitUsage, usagef("lint takes one PATH, got %d (%s)", len(paths), strings.Join(paths, " "))
 	}
 	path := "."
 	if len(paths) == 1 {
 		path = paths[0]
 	}
-	root, under, err := locateRepo(path)
+	scope, err := resolveScope(f, path, files)
 	if err != nil {
 		return exitUsage, err
 	}
-
-	fsys := os.DirFS(root)
-	disc, err := render.Discover(fsys, under)
+	defer scope.close()
+	opts.Root = scope.root
+	res, err := lintScope(f, scope, opts)
 	if err != nil {
 		return exitRender, err
 	}
-	opts := render.Options{Root: root, KubeVersion: kv, APIVersions: f.apiVersions, ReleaseName: f.release, Namespace: f.namespace}
-	res := lint.Run(context.Background(), lint.Config{
-		Targets:   disc.Targets,
-		Renderers: renderers(fsys),
-		Render:    opts,
-		Parallel:  f.parallel,
-	})
-	for _, fe := range disc.Errors {
-		res.Errors = append(res.Errors, &lint.TargetError{Target: targetOfFile(fe.File), Err: fe})
+	if res == nil {
+		fmt.Fprintln(stdout, "nothing to lint: the change touches no Helm chart, kustomization or Kubernetes manifest")
+		return exitOK, nil
 	}
-	lint.SortErrors(res.Errors)
-	if len(disc.Targets) == 0 && len(disc.Errors) == 0 {
-		res.Errors = append(res.Errors, &lint.TargetError{
-			Target: render.Target{Kind: render.Plain, Dir: under},
-			Err:    fmt.Errorf("%s: %w; point prodlint at the folder that holds them", displayPath(path), lint.ErrNoTargets),
-		})
-	}
-
-	if err := writeReport(f, res, root, stdout, stderr); err != nil {
+	if err := writeReport(f, res, scope.root, stdout, stderr); err != nil {
 		return exitRender, err
 	}
 	return exitCode(res, failOn), nil
+}
+
+// validate checks the flags that need no file system and returns the render
+// options and the failure threshold.
+func (f *lintFlags) validate(paths []string) (render.Options, lint.Severity, error) {
+	var opts render.Options
+	switch f.format {
+	case "text", "json", "sarif", "github":
+	default:
+		return opts, 0, usagef("--format %q: use text, json, sarif or github", f.format)
+	}
+	failOn, err := lint.ParseSeverity(f.failOn)
+	if err != nil {
+		return opts, 0, usagef("--fail-on: %v", err)
+	}
+	kv, err := normalizeKubeVersion(f.kubeVersion)
+	if err != nil {
+		return opts, 0, err
+	}
+	if f.color != "auto" && f.color != "always" && f.color != "never" {
+		return opts, 0, usagef("--color %q: use auto, always or never", f.color)
+	}
+	if len(paths) > 1 {
+		return opts, 0, usagef("lint takes one PATH, got %d (%s); pass changed files after --", len(paths), strings.Join(paths, " "))
+	}
+	if f.base != "" && f.staged {
+		return opts, 0, usagef("--base and --staged exclude each other")
+	}
+	opts = render.Options{KubeVersion: kv, APIVersions: f.apiVersions, ReleaseName: f.release, Namespace: f.namespace}
+	return opts, failOn, nil
 }
 
 // exitCode: a render failure wins (3), then findings at or above the
@@ -209,7 +223,7 @@ func exitCode(res *lint.Result, failOn lint.Severity) int {
 	}
 	if failOn != lint.None {
 		for _, f := range res.Findings {
-			if f.Severity >= failOn {
+			if f.Severity >= failOn && f.Baseline != lint.Unchanged {
 				return exitFindings
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,8 +47,26 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test ./cmd/prodlint -run %s -update)", err, t.Name())
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; if the change is intended, run go test ./cmd/prodlint -run %s -update\n--- got:\n%s", p, t.Name(), got)
+		t.Errorf("%s differs from the golden file (%s); if the change is intended, run go test ./cmd/prodlint -run %s -update", p, firstDiff(got, want), t.Name())
 	}
+}
+
+// firstDiff describes the first line where got and want differ.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n  got:  %q\n  want: %q", i+1, gl, wl)
+		}
+	}
+	return "same lines"
 }
 
 // TestGolden lints the example repository and the broken one in every

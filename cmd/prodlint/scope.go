@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/prodlint/prodlint/change"
+	"github.com/prodlint/prodlint/lint"
+	"github.com/prodlint/prodlint/render"
+)
+
+// configFile is the prodlint configuration at the repository root; a change
+// to it affects every target.
+const configFile = ".prodlint.yaml"
+
+// scope is what a lint run covers: the repository, the folder below it,
+// and, for a change, the changed files and the base revision to compare with.
+type scope struct {
+	root  string // absolute repository root
+	under string // slash path of the linted folder, relative to root
+	path  string // the folder as the user gave it
+	// changed lists the changed files (repository-relative); nil means
+	// lint everything.
+	changed []string
+	// repo and baseRev are set when findings are compared with a base
+	// revision (--base, --staged without --all-findings).
+	repo    *change.Repo
+	baseRev string
+}
+
+func (s *scope) close() {
+	if s.repo != nil {
+		s.repo.Close()
+	}
+}
+
+// resolveScope works out what to lint from the flags, the PATH argument and
+// the files after "--".
+func resolveScope(f *lintFlags, path string, files []string) (*scope, error) {
+	sc := &scope{path: path}
+	if f.base != "" || f.staged {
+		repo, err := change.Open(path)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		sc.repo, sc.root = repo, repo.Root()
+		var diff *change.Diff
+		if f.base != "" {
+			diff, err = repo.Since(f.base)
+		} else {
+			diff, err = repo.Staged()
+		}
+		if err != nil {
+			repo.Close()
+			return nil, usageError{err.Error()}
+		}
+		sc.changed = append([]string{}, diff.Paths()...)
+		if !f.allFindings {
+			sc.baseRev = diff.Base
+		}
+		if sc.under, err = relTo(sc.root, path); err != nil {
+			repo.Close()
+			return nil, err
+		}
+	} else {
+		root, under, err := locateRepo(path)
+		if err != nil {
+			return nil, err
+		}
+		sc.root, sc.under = root, under
+	}
+	if len(files) > 0 && sc.changed == nil {
+		sc.changed = []string{}
+	}
+	for _, file := range files {
+		rel, err := relTo(sc.root, file)
+		if err != nil {
+			sc.close()
+			return nil, err
+		}
+		sc.changed = append(sc.changed, rel)
+	}
+	return sc, nil
+}
+
+// relTo returns p (relative to the working folder, or absolute) as a slash
+// path relative to root, or an error when it is outside root.
+func relTo(root, p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", usagef("%s: %v", p, err)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", usagef("%s is outside the repository %s", p, root)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// lintScope discovers the targets of the scope, keeps those the change
+// affects, lints them (and their base revision for a comparison) and returns
+// the result; nil means the change touches nothing to lint.
+func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, error) {
+	fsys, err := opts.RepoFS()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sc.root, err)
+	}
+	opts.FS = fsys
+	disc, err := render.Discover(fsys, sc.under)
+	if err != nil {
+		return nil, usagef("%s: %v", sc.path, err)
+	}
+	targets, discErrs := disc.Targets, disc.Errors
+	if sc.changed != nil {
+		g := render.BuildGraph(fsys, targets, configFile)
+		targets = g.Affected(sc.changed)
+		discErrs = slices.DeleteFunc(slices.Clone(discErrs), func(e *render.FileError) bool {
+			return !slices.Contains(sc.changed, e.File)
+		})
+		if len(targets) == 0 && len(discErrs) == 0 {
+			return nil, nil
+		}
+	}
+	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel}
+	var failedAtBase map[string]bool
+	if sc.baseRev != "" {
+		cfg.Baseline, failedAtBase, err = lintBase(sc, targets, opts, f.parallel)
+		if err != nil {
+			return nil, err
+		}
+	}
+	res := lint.Run(context.Background(), cfg)
+	failedNow := map[string]bool{}
+	for _, e := range res.Errors {
+		failedNow[e.Target.String()] = true
+	}
+	for _, t := range targets {
+		if failedAtBase[t.String()] && !failedNow[t.String()] {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: fixed: it failed to render at the base revision and renders now", t))
+		}
+	}
+	for _, fe := range discErrs {
+		res.Errors = append(res.Errors, &lint.TargetError{Target: targetOfFile(fe.File), Err: fe})
+	}
+	if sc.changed == nil && len(disc.Targets) == 0 && len(disc.Errors) == 0 {
+		res.Errors = append(res.Errors, &lint.TargetError{
+			Target: render.Target{Kind: render.Plain, Dir: sc.under},
+			Err:    fmt.Errorf("%s: %w; point prodlint at the folder that holds them", displayPath(sc.path), lint.ErrNoTargets),
+		})
+	}
+	lint.SortErrors(res.Errors)
+	return res, nil
+}
+
+// lintBase lints the targets as they were at the base revision, read
+// straight from git objects, and returns the baseline and the targets that
+// failed to render there. A target that did not exist at the base has no
+// baseline findings, so all its findings are new.
+func lintBase(sc *scope, targets []render.Target, opts render.Options, parallel int) (*lint.Baseline, map[string]bool, error) {
+	baseFS, err := sc.repo.TreeFS(sc.baseRev)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.FS = baseFS
+	atBase := map[string]render.Target{}
+	if disc, err := render.Discover(baseFS, sc.under); err == nil {
+		for _, t := range disc.Targets {
+			atBase[t.String()] = t
+		}
+	}
+	var baseTargets []render.Target
+	for _, t := range targets {
+		if bt, ok := atBase[t.String()]; ok {
+			baseTargets = append(baseTargets, bt)
+		}
+	}
+	res := lint.Run(context.Background(), lint.Config{Targets: baseTargets, Renderers: renderers(), Render: opts, Parallel: parallel})
+	failed := map[string]bool{}
+	for _, e := range res.Errors {
+		failed[e.Target.String()] = true
+	}
+	return lint.NewBaseline(res), failed, nil
+}
