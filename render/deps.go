@@ -246,3 +246,97 @@ func kustomizeDeps(fsys fs.FS, dir string) Deps {
 	visit(dir)
 	return d
 }
+
+// Shards splits the targets into n deterministic, balanced groups. Targets
+// that share a file or folder (overlays of one kustomize base, charts with a
+// common file:// dependency) stay in the same shard, because their findings
+// may merge into one; every target lands in exactly one shard. Groups are
+// placed largest first on the shard with the fewest targets so far.
+func (g *Graph) Shards(n int) [][]Target {
+	if n < 1 {
+		n = 1
+	}
+	parent := make([]int, len(g.Targets))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) {
+		ra, rb := find(a), find(b)
+		if ra < rb {
+			parent[rb] = ra
+		} else if rb < ra {
+			parent[ra] = rb
+		}
+	}
+	owner := map[string]int{}
+	claim := func(key string, i int) {
+		if j, ok := owner[key]; ok {
+			union(i, j)
+		} else {
+			owner[key] = i
+		}
+	}
+	for i, d := range g.Deps {
+		for _, f := range d.Files {
+			claim("f:"+f, i)
+		}
+		for _, dir := range d.Dirs {
+			claim("d:"+dir, i)
+		}
+	}
+	// A folder dependency also owns the files below it.
+	for i, d := range g.Deps {
+		for _, dir := range d.Dirs {
+			for key, j := range owner {
+				if p, ok := strings.CutPrefix(key, "f:"); ok && (dir == "." || strings.HasPrefix(p, dir+"/")) {
+					union(i, j)
+				}
+			}
+		}
+	}
+	groups := map[int][]int{}
+	for i := range g.Targets {
+		r := find(i)
+		groups[r] = append(groups[r], i)
+	}
+	roots := make([]int, 0, len(groups))
+	for r := range groups {
+		roots = append(roots, r)
+	}
+	sort.Slice(roots, func(a, b int) bool {
+		ga, gb := groups[roots[a]], groups[roots[b]]
+		if len(ga) != len(gb) {
+			return len(ga) > len(gb)
+		}
+		return roots[a] < roots[b]
+	})
+	shards := make([][]Target, n)
+	for _, r := range roots {
+		best := 0
+		for s := 1; s < n; s++ {
+			if len(shards[s]) < len(shards[best]) {
+				best = s
+			}
+		}
+		for _, i := range groups[r] {
+			shards[best] = append(shards[best], g.Targets[i])
+		}
+	}
+	for _, s := range shards {
+		sort.Slice(s, func(a, b int) bool {
+			if s[a].Dir != s[b].Dir {
+				return s[a].Dir < s[b].Dir
+			}
+			return s[a].Kind < s[b].Kind
+		})
+	}
+	return shards
+}

@@ -55,3 +55,57 @@ func TestGraphAffected(t *testing.T) {
 		}
 	}
 }
+
+func TestShards(t *testing.T) {
+	fsys := fstest.MapFS{
+		"k/base/kustomization.yaml": file("resources: [d.yaml]\n"),
+		"k/base/d.yaml":             file(deploy),
+		"k/a/kustomization.yaml":    file("resources: [../base]\n"),
+		"k/b/kustomization.yaml":    file("resources: [../base]\n"),
+		"k/c/kustomization.yaml":    file("resources: [c.yaml]\n"),
+		"k/c/c.yaml":                file(deploy),
+		"m1/x.yaml":                 file(deploy),
+		"m2/x.yaml":                 file(deploy),
+		"m3/x.yaml":                 file(deploy),
+	}
+	d, err := Discover(fsys, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := BuildGraph(fsys, d.Targets)
+	shards := g.Shards(3)
+	seen := map[string]int{}
+	for i, s := range shards {
+		for _, tg := range s {
+			if _, dup := seen[tg.Dir]; dup {
+				t.Errorf("%s in two shards", tg.Dir)
+			}
+			seen[tg.Dir] = i
+		}
+	}
+	if len(seen) != len(d.Targets) {
+		t.Errorf("shards hold %d targets, want %d", len(seen), len(d.Targets))
+	}
+	if seen["k/a"] != seen["k/b"] {
+		t.Errorf("overlays of one base split over shards %d and %d", seen["k/a"], seen["k/b"])
+	}
+	for i, s := range shards {
+		if len(s) < 1 || len(s) > 2 {
+			t.Errorf("shard %d has %d targets; want a balanced 2/2/2", i, len(s))
+		}
+	}
+	again := g.Shards(3)
+	for i := range shards {
+		if names(shards[i]) != names(again[i]) {
+			t.Errorf("shard %d not deterministic: %s vs %s", i, names(shards[i]), names(again[i]))
+		}
+	}
+}
+
+func names(ts []Target) string {
+	var s []string
+	for _, t := range ts {
+		s = append(s, t.Dir)
+	}
+	return strings.Join(s, " ")
+}

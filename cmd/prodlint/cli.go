@@ -97,6 +97,9 @@ type lintFlags struct {
 	base        string
 	staged      bool
 	allFindings bool
+	shard       string
+	shardIndex  int // 0-based; with shardCount > 0
+	shardCount  int
 }
 
 func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []string, error) {
@@ -115,6 +118,7 @@ func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []st
 	fs.StringVar(&f.category, "sarif-category", "prodlint", "SARIF automationDetails category (one per tool and target set)")
 	fs.StringVar(&f.base, "base", "", "lint what changed since the merge base of `REV` and HEAD (origin/main, a tag, a SHA), work tree changes included")
 	fs.BoolVar(&f.staged, "staged", false, "lint what the index changes against HEAD (what a commit would contain)")
+	fs.StringVar(&f.shard, "shard", "", "lint only shard `I/N` of the targets (1/3, 2/3, 3/3): a deterministic, balanced split for parallel CI jobs")
 	fs.BoolVar(&f.allFindings, "all-findings", false, "with --base or --staged: report every finding of the affected targets, not only the new ones")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: prodlint lint [flags] [PATH] [-- FILE...]\n\n"+
@@ -210,6 +214,13 @@ func (f *lintFlags) validate(paths []string) (render.Options, lint.Severity, err
 	}
 	if f.base != "" && f.staged {
 		return opts, 0, usagef("--base and --staged exclude each other")
+	}
+	if f.shard != "" {
+		var i, n int
+		if _, err := fmt.Sscanf(f.shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n || fmt.Sprintf("%d/%d", i, n) != f.shard {
+			return opts, 0, usagef("--shard %q: use I/N with 1 <= I <= N, such as 2/3", f.shard)
+		}
+		f.shardIndex, f.shardCount = i-1, n
 	}
 	opts = render.Options{KubeVersion: kv, APIVersions: f.apiVersions, ReleaseName: f.release, Namespace: f.namespace}
 	return opts, failOn, nil

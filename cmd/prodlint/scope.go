@@ -117,8 +117,20 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 		return nil, usagef("%s: %v", sc.path, err)
 	}
 	targets, discErrs := disc.Targets, disc.Errors
+	var g *render.Graph
+	if sc.changed != nil || f.shardCount > 0 {
+		g = render.BuildGraph(fsys, targets, configFile)
+	}
+	if f.shardCount > 0 {
+		// Shards come from the whole tree, so a target's shard does not
+		// depend on the change.
+		targets = g.Shards(f.shardCount)[f.shardIndex]
+		g = render.BuildGraph(fsys, targets, configFile)
+		if f.shardIndex > 0 {
+			discErrs = nil // reported once, by the first shard
+		}
+	}
 	if sc.changed != nil {
-		g := render.BuildGraph(fsys, targets, configFile)
 		targets = g.Affected(sc.changed)
 		discErrs = slices.DeleteFunc(slices.Clone(discErrs), func(e *render.FileError) bool {
 			return !slices.Contains(sc.changed, e.File)
@@ -148,7 +160,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	for _, fe := range discErrs {
 		res.Errors = append(res.Errors, &lint.TargetError{Target: targetOfFile(fe.File), Err: fe})
 	}
-	if sc.changed == nil && len(disc.Targets) == 0 && len(disc.Errors) == 0 {
+	if sc.changed == nil && f.shardCount == 0 && len(disc.Targets) == 0 && len(disc.Errors) == 0 {
 		res.Errors = append(res.Errors, &lint.TargetError{
 			Target: render.Target{Kind: render.Plain, Dir: sc.under},
 			Err:    fmt.Errorf("%s: %w; point prodlint at the folder that holds them", displayPath(sc.path), lint.ErrNoTargets),
