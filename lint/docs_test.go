@@ -95,3 +95,20 @@ func firstDiff(a, b string) string {
 	}
 	return ""
 }
+
+// TestOptInDocumented checks that opt-in rules say so where users read how
+// to fix them, and that the reference marks them.
+func TestOptInDocumented(t *testing.T) {
+	md := RulesMarkdown()
+	for _, r := range Rules() {
+		if !r.OptIn {
+			continue
+		}
+		if !strings.Contains(strings.ToLower(r.Remediation), "opt-in") {
+			t.Errorf("%s: opt-in rule whose remediation does not say it is opt-in", r.ID)
+		}
+		if !strings.Contains(md, "| ["+r.ID+"](#"+r.ID+") | "+r.Severity.String()+" (opt-in) |") {
+			t.Errorf("%s: not marked opt-in in the table", r.ID)
+		}
+	}
+}

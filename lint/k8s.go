@@ -3,9 +3,14 @@ package lint
 import (
 	"path"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/prodlint/prodlint/render"
 )
@@ -207,11 +212,12 @@ func hasWildcardResource(r rbacv1.PolicyRule) bool {
 
 // servesTraffic reports whether a pod template belongs to a long-running
 // workload whose readiness gates traffic and rollouts: Deployments,
-// StatefulSets, ReplicaSets, ReplicationControllers and bare Pods that
+// StatefulSets, ReplicaSets, ReplicationControllers, the custom workloads
+// like them (Argo Rollouts, OpenKruise CloneSets) and bare Pods that
 // restart. Jobs, CronJobs and run-to-completion Pods never become "ready";
 // DaemonSets are node agents that rarely sit behind a Service.
 func servesTraffic(pt *PodTemplate) bool {
-	switch pt.Kind {
+	switch pt.Like {
 	case "Deployment", "StatefulSet", "ReplicaSet", "ReplicationController":
 		return true
 	case "Pod":
@@ -267,4 +273,347 @@ func runtimeSocket(hostPath string) (dir, ok bool) {
 		return true, true
 	}
 	return false, false
+}
+
+// workloadPod is a workload object of a render with its pod template.
+type workloadPod struct {
+	Obj *render.Object
+	Pod *PodTemplate
+	// Labels are the pod template's labels.
+	Labels labels.Set
+}
+
+// renderIndex holds what rules that relate objects look up in every pass:
+// the pod templates of the render, decoded once.
+type renderIndex struct {
+	objs  []*render.Object
+	pods  []workloadPod
+	byObj map[*render.Object]int
+
+	// The PodDisruptionBudgets and NetworkPolicies of the render, decoded
+	// on first use.
+	pdbOnce sync.Once
+	pdbs    []decodedPDB
+	npOnce  sync.Once
+	nps     []decodedNetworkPolicy
+	// otherPolicies is true when the render holds network policies of
+	// another engine (otherPolicyGroups).
+	otherPolicies bool
+}
+
+// decodedPDB is a PodDisruptionBudget with its pod selector.
+type decodedPDB struct {
+	obj *render.Object
+	sel labels.Selector
+}
+
+// decodedNetworkPolicy is a NetworkPolicy with its object.
+type decodedNetworkPolicy struct {
+	obj *render.Object
+	np  *networkingv1.NetworkPolicy
+}
+
+// disruptionBudgets returns the PodDisruptionBudgets of the render that
+// decode.
+func (ix *renderIndex) disruptionBudgets() []decodedPDB {
+	ix.pdbOnce.Do(func() {
+		for _, o := range ix.objs {
+			if o.Kind != "PodDisruptionBudget" || apiGroup(o.APIVersion) != "policy" {
+				continue
+			}
+			if sel, ok := pdbSelector(o); ok {
+				ix.pdbs = append(ix.pdbs, decodedPDB{o, sel})
+			}
+		}
+	})
+	return ix.pdbs
+}
+
+// networkPolicies returns the NetworkPolicies of the render that decode.
+func (ix *renderIndex) networkPolicies() []decodedNetworkPolicy {
+	ix.npOnce.Do(func() {
+		for _, o := range ix.objs {
+			if o.Kind != "NetworkPolicy" || apiGroup(o.APIVersion) != "networking.k8s.io" {
+				continue
+			}
+			var np networkingv1.NetworkPolicy
+			if Decode(o, &np) {
+				ix.nps = append(ix.nps, decodedNetworkPolicy{o, &np})
+			}
+		}
+		for _, o := range ix.objs {
+			ix.otherPolicies = ix.otherPolicies || otherPolicyGroups[apiGroup(o.APIVersion)]
+		}
+	})
+	return ix.nps
+}
+
+// indexCache keeps the indexes of the renders being linted. A render's
+// objects are checked one after the other, each pass seeing the same
+// Objects slice, so a few entries are enough; a miss only costs time.
+var indexCache struct {
+	sync.Mutex
+	entries []*renderIndex
+}
+
+const indexCacheSize = 32
+
+// indexOf returns the index of the objects of a render.
+func indexOf(objs []*render.Object) *renderIndex {
+	indexCache.Lock()
+	for i, ix := range indexCache.entries {
+		if sameObjects(ix.objs, objs) {
+			copy(indexCache.entries[1:i+1], indexCache.entries[:i])
+			indexCache.entries[0] = ix
+			indexCache.Unlock()
+			return ix
+		}
+	}
+	indexCache.Unlock()
+	ix := &renderIndex{objs: objs, byObj: map[*render.Object]int{}}
+	for _, o := range objs {
+		if pt := Pod(o); pt != nil {
+			ix.byObj[o] = len(ix.pods)
+			ix.pods = append(ix.pods, workloadPod{Obj: o, Pod: pt, Labels: labels.Set(pt.Labels())})
+		}
+	}
+	indexCache.Lock()
+	indexCache.entries = append([]*renderIndex{ix}, indexCache.entries...)
+	if len(indexCache.entries) > indexCacheSize {
+		indexCache.entries = indexCache.entries[:indexCacheSize]
+	}
+	indexCache.Unlock()
+	return ix
+}
+
+func sameObjects(a, b []*render.Object) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// podsIn returns the workload pods of the render that may live in namespace
+// ns (sameNamespace).
+func (ix *renderIndex) podsIn(ns string) []workloadPod {
+	var out []workloadPod
+	for _, w := range ix.pods {
+		if sameNamespace(w.Obj.Namespace, ns) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// selecting returns the workload pods of namespace ns whose labels sel
+// matches.
+func (ix *renderIndex) selecting(ns string, sel labels.Selector) []workloadPod {
+	var out []workloadPod
+	for _, w := range ix.podsIn(ns) {
+		if sel.Matches(w.Labels) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// labelSelector converts a label selector the way the API server does: a
+// nil selector selects nothing, an empty one everything. ok is false for an
+// invalid selector, which rules then skip.
+func labelSelector(ls *metav1.LabelSelector) (sel labels.Selector, ok bool) {
+	if ls == nil {
+		return labels.Nothing(), true
+	}
+	s, err := metav1.LabelSelectorAsSelector(ls)
+	if err != nil {
+		return nil, false
+	}
+	return s, true
+}
+
+// sameNamespaceStrict reports whether two objects are known to be in the
+// same namespace: both set it to the same value, or neither sets it (both
+// get the release or kustomize namespace). Rules use it where finding the
+// related object would cause a finding, so that a guess never does.
+func sameNamespaceStrict(a, b string) bool { return a == b }
+
+// builtinGroups are the API groups served by Kubernetes itself.
+var builtinGroups = map[string]bool{
+	"": true, "apps": true, "batch": true, "autoscaling": true, "policy": true, "extensions": true,
+	"networking.k8s.io": true, "rbac.authorization.k8s.io": true, "storage.k8s.io": true,
+	"apiextensions.k8s.io": true, "admissionregistration.k8s.io": true, "scheduling.k8s.io": true,
+	"coordination.k8s.io": true, "discovery.k8s.io": true, "node.k8s.io": true,
+	"certificates.k8s.io": true, "flowcontrol.apiserver.k8s.io": true, "events.k8s.io": true,
+	"apiregistration.k8s.io": true, "resource.k8s.io": true, "authentication.k8s.io": true,
+	"authorization.k8s.io": true, "internal.apiserver.k8s.io": true, "storagemigration.k8s.io": true,
+	"metrics.k8s.io": true,
+}
+
+// passiveGroups are API groups of common custom resources that never create
+// pods (monitoring, certificates, routing, secrets, autoscaling triggers).
+var passiveGroups = map[string]bool{
+	"cert-manager.io": true, "acme.cert-manager.io": true, "trust.cert-manager.io": true,
+	"networking.istio.io": true, "security.istio.io": true, "telemetry.istio.io": true,
+	"extensions.istio.io": true, "gateway.networking.k8s.io": true,
+	"external-secrets.io": true, "bitnami.com": true, "secrets-store.csi.x-k8s.io": true,
+	"traefik.io": true, "traefik.containo.us": true, "policy.linkerd.io": true,
+	"autoscaling.k8s.io": true, "cloud.google.com": true, "networking.gke.io": true,
+	"source.toolkit.fluxcd.io": true, "notification.toolkit.fluxcd.io": true,
+	"image.toolkit.fluxcd.io": true, "kyverno.io": true, "templates.gatekeeper.sh": true,
+	"constraints.gatekeeper.sh": true, "snapshot.storage.k8s.io": true,
+}
+
+// passiveKinds are custom resource kinds of groups that also hold
+// pod-creating kinds (monitoring.coreos.com has Prometheus and
+// ServiceMonitor) that never create pods.
+var passiveKinds = map[groupKind]bool{
+	{"monitoring.coreos.com", "ServiceMonitor"}:     true,
+	{"monitoring.coreos.com", "PodMonitor"}:         true,
+	{"monitoring.coreos.com", "PrometheusRule"}:     true,
+	{"monitoring.coreos.com", "Probe"}:              true,
+	{"monitoring.coreos.com", "ScrapeConfig"}:       true,
+	{"monitoring.coreos.com", "AlertmanagerConfig"}: true,
+	{"keda.sh", "ScaledObject"}:                     true,
+	{"keda.sh", "TriggerAuthentication"}:            true,
+	{"keda.sh", "ClusterTriggerAuthentication"}:     true,
+	{"argoproj.io", "AnalysisTemplate"}:             true,
+	{"argoproj.io", "ClusterAnalysisTemplate"}:      true,
+}
+
+// hiddenPods reports whether the render holds, in a namespace that may be
+// ns, a custom resource that may create pods the render does not show: an
+// operator's instance (a Prometheus, a database cluster), a Flux
+// HelmRelease, an Argo CD Application. Rules that report a selector that
+// matches no pod of the render stay silent then.
+func hiddenPods(objs []*render.Object, ns string) bool {
+	for _, o := range objs {
+		g := apiGroup(o.APIVersion)
+		if builtinGroups[g] || passiveGroups[g] || passiveKinds[groupKind{g, o.Kind}] || !sameNamespace(o.Namespace, ns) {
+			continue
+		}
+		if _, ok := workloadKindOf(o); ok {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// hasKindIn reports whether objs holds an object of group and kind in
+// exactly namespace ns (see sameNamespaceStrict).
+func hasKindIn(objs []*render.Object, group, kind, ns string) bool {
+	for _, o := range objs {
+		if o.Kind == kind && apiGroup(o.APIVersion) == group && sameNamespaceStrict(o.Namespace, ns) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawAt returns the raw value at a chain of mapping keys in raw, or nil.
+func rawAt(raw map[string]any, keys ...string) any {
+	var cur any = raw
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
+
+// autoscalerRange returns the replica range of an autoscaler found by
+// autoscaler: an HPA's minReplicas (1 when unset) and maxReplicas, a KEDA
+// ScaledObject's minReplicaCount (0 when unset) and maxReplicaCount (100
+// when unset). ok is false when they do not decode.
+func autoscalerRange(a *render.Object) (min, max int64, ok bool) {
+	spec, _ := a.Raw["spec"].(map[string]any)
+	get := func(key string, def int64) (int64, bool) {
+		if spec == nil || spec[key] == nil {
+			return def, true
+		}
+		return rawInt(spec[key])
+	}
+	var okMin, okMax bool
+	if a.Kind == "ScaledObject" {
+		min, okMin = get("minReplicaCount", 0)
+		max, okMax = get("maxReplicaCount", 100)
+	} else {
+		min, okMin = get("minReplicas", 1)
+		max, okMax = get("maxReplicas", 0)
+	}
+	return min, max, okMin && okMax
+}
+
+// minReplicas returns the lowest number of replicas a replicated workload
+// runs: its autoscaler's minimum when one manages it, else its replica
+// count. ok is false for objects without replicas.
+func minReplicas(o *render.Object, objs []*render.Object) (int64, bool) {
+	if a := autoscaler(o, objs); a != nil {
+		min, _, ok := autoscalerRange(a)
+		return min, ok
+	}
+	n, ok := Replicas(o)
+	return int64(n), ok
+}
+
+// maxReplicas returns the highest number of replicas a replicated workload
+// runs: its autoscaler's maximum, else its replica count.
+func maxReplicas(o *render.Object, objs []*render.Object) (int64, bool) {
+	if a := autoscaler(o, objs); a != nil {
+		_, max, ok := autoscalerRange(a)
+		return max, ok
+	}
+	n, ok := Replicas(o)
+	return int64(n), ok
+}
+
+// replicatedWorkload reports whether o is a Deployment or a StatefulSet, or
+// a custom workload like them (Argo Rollout, OpenKruise CloneSet or
+// Advanced StatefulSet), with a replica count.
+func replicatedWorkload(o *render.Object) bool {
+	wk, ok := workloadKindOf(o)
+	return ok && wk.replicas && (wk.like == "Deployment" || wk.like == "StatefulSet")
+}
+
+// selectingBudgets returns the PodDisruptionBudgets of the render that
+// select the pods of workload w.
+func (ix *renderIndex) selectingBudgets(w workloadPod) []*render.Object {
+	var out []*render.Object
+	for _, d := range ix.disruptionBudgets() {
+		if sameNamespace(d.obj.Namespace, w.Obj.Namespace) && d.sel.Matches(w.Labels) {
+			out = append(out, d.obj)
+		}
+	}
+	return out
+}
+
+// pdbSelector returns the pod selector of a PodDisruptionBudget: policy/v1
+// selects every pod of the namespace with an empty selector, policy/v1beta1
+// none. ok is false when it does not decode.
+func pdbSelector(o *render.Object) (labels.Selector, bool) {
+	var pdb policyv1.PodDisruptionBudget
+	if !Decode(o, &pdb) {
+		return nil, false
+	}
+	ls := pdb.Spec.Selector
+	if ls != nil && len(ls.MatchLabels) == 0 && len(ls.MatchExpressions) == 0 && o.APIVersion == "policy/v1beta1" {
+		return labels.Nothing(), true
+	}
+	return labelSelector(ls)
+}
+
+// workloadPodOf returns the index entry of a workload object.
+func (ix *renderIndex) workloadPodOf(o *render.Object) (workloadPod, bool) {
+	i, ok := ix.byObj[o]
+	if !ok {
+		return workloadPod{}, false
+	}
+	return ix.pods[i], true
 }

@@ -42,7 +42,10 @@ func clusterScoped(o *render.Object, objs []*render.Object) bool {
 
 // defaultNamespace reports namespaced objects whose metadata.namespace is
 // literally "default". Objects without a namespace are not reported: the
-// Helm release or kustomize namespace decides where they go.
+// Helm release or kustomize namespace decides where they go; nor are Helm
+// objects whose namespace is the release namespace (namespace: {{
+// .Release.Namespace }} rendered for a release in "default"): the installer
+// chooses it, not the chart.
 var _ = Register(&Rule{
 	ID:       "default-namespace",
 	Severity: Warning,
@@ -52,15 +55,15 @@ var _ = Register(&Rule{
 		"the application, names collide, and deleting the application cannot be done by " +
 		"deleting its namespace.",
 	Remediation: "Remove the hard-coded namespace and let the Helm release (`--namespace`) or " +
-		"the kustomization (`namespace:`) set it, or name the application's own namespace. Objects without a namespace and cluster-scoped " +
-		"objects are not reported.\n\n" +
+		"the kustomization (`namespace:`) set it, or name the application's own namespace. Objects without a namespace, cluster-scoped " +
+		"objects and Helm objects whose namespace is the release's (`{{ .Release.Namespace }}`) are not reported.\n\n" +
 		"```yaml\n" +
 		"# kustomization.yaml\n" +
 		"namespace: payments\n" +
 		"```",
 	Tags: []string{"hygiene"},
 	Check: func(p *Pass) {
-		if rawString(p.Object.Raw, "metadata", "namespace") != "default" || clusterScoped(p.Object, p.Objects) {
+		if p.Object.InReleaseNamespace || rawString(p.Object.Raw, "metadata", "namespace") != "default" || clusterScoped(p.Object, p.Objects) {
 			return
 		}
 		p.Report(render.Path{}.Key("metadata").Key("namespace"),

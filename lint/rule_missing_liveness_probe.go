@@ -17,8 +17,8 @@ var _ = Register(&Rule{
 		"endpoint that does not depend on databases or other services), with a threshold " +
 		"long enough to ride out pauses; a `startupProbe` covers slow starts but does not replace it. " +
 		"Checked for the containers and native sidecars of Deployments, StatefulSets, DaemonSets, " +
-		"ReplicaSets, ReplicationControllers and restarting Pods; not for batch workloads or init " +
-		"containers.\n\n" +
+		"ReplicaSets, ReplicationControllers, restarting Pods and the custom workloads like them (Argo " +
+		"Rollouts, OpenKruise CloneSets); not for batch workloads or init containers.\n\n" +
 		"```yaml\n" +
 		"containers:\n" +
 		"  - name: web\n" +
@@ -32,7 +32,7 @@ var _ = Register(&Rule{
 	Tags: []string{"reliability"},
 	Check: func(p *Pass) {
 		pt := Pod(p.Object)
-		if pt == nil || !(servesTraffic(pt) || pt.Kind == "DaemonSet") {
+		if pt == nil || !(servesTraffic(pt) || pt.Like == "DaemonSet") {
 			return
 		}
 		for _, c := range pt.Containers() {

@@ -15,7 +15,8 @@ var _ = Register(&Rule{
 		"pods that never work, since nothing tells it to stop.",
 	Remediation: "Add a `readinessProbe` that checks the application can serve a request (and " +
 		"not only that the process is alive). Checked for the containers of Deployments, StatefulSets, " +
-		"ReplicaSets, ReplicationControllers and restarting Pods; not for Jobs, CronJobs, " +
+		"ReplicaSets, ReplicationControllers, restarting Pods and the custom workloads like them (Argo " +
+		"Rollouts, OpenKruise CloneSets); not for Jobs, CronJobs, KEDA ScaledJobs, Knative Services, " +
 		"run-to-completion Pods, DaemonSets, init containers or native sidecars. A `startupProbe` does " +
 		"not replace it.\n\n" +
 		"```yaml\n" +

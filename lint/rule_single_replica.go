@@ -2,22 +2,24 @@ package lint
 
 import "github.com/prodlint/prodlint/render"
 
-// singleReplica reports Deployments that run one replica (replicas unset
-// means 1). Deployments whose replicas an autoscaler manages (an HPA or a
-// KEDA ScaledObject in the same render) are skipped, and so are Deployments
-// scaled to 0 on purpose. StatefulSets are not checked: a single-instance
-// database is usually a deliberate choice.
+// singleReplica reports Deployments and StatefulSets (and the custom
+// workloads like them: Argo Rollouts, OpenKruise CloneSets and Advanced
+// StatefulSets) that run one replica (replicas unset means 1). Workloads
+// whose replicas an autoscaler manages (an HPA or a KEDA ScaledObject in the
+// same render) are skipped, and so are workloads scaled to 0 on purpose.
 var _ = Register(&Rule{
 	ID:       "single-replica",
 	Severity: Warning,
-	Summary:  "Deployment runs a single replica",
+	Summary:  "Deployment or StatefulSet runs a single replica",
 	Rationale: "With one replica every node drain, eviction, crash or rollout of a bad version " +
 		"is downtime: there is no other pod to take the traffic, and a PodDisruptionBudget " +
-		"cannot protect it without blocking node maintenance.",
+		"cannot protect it without blocking node maintenance. For a StatefulSet, one replica " +
+		"also means no failover: the data is unavailable while its only pod is rescheduled.",
 	Remediation: "Run at least two replicas (spread over nodes or zones), or let a " +
 		"HorizontalPodAutoscaler with `minReplicas: 2` manage them and remove " +
-		"`spec.replicas`. Deployments targeted by a HorizontalPodAutoscaler or a KEDA ScaledObject in " +
-		"the same render, and Deployments scaled to 0, are not reported; StatefulSets are not checked.\n\n" +
+		"`spec.replicas`. For a StatefulSet, use the application's own replication (a primary " +
+		"and replicas, a quorum of 3). Workloads targeted by a HorizontalPodAutoscaler or a KEDA " +
+		"ScaledObject in the same render, and workloads scaled to 0, are not reported.\n\n" +
 		"```yaml\n" +
 		"apiVersion: apps/v1\n" +
 		"kind: Deployment\n" +
@@ -26,7 +28,7 @@ var _ = Register(&Rule{
 		"```",
 	Tags: []string{"reliability"},
 	Check: func(p *Pass) {
-		if p.Object.Kind != "Deployment" {
+		if !replicatedWorkload(p.Object) {
 			return
 		}
 		n, ok := Replicas(p.Object)

@@ -400,3 +400,311 @@ func TestRuntimeSocket(t *testing.T) {
 		}
 	}
 }
+
+// runRule runs rule id on every object of a manifest, linted for Kubernetes
+// version kube, and returns the messages.
+func runRule(t *testing.T, id, kube, src string) []string {
+	t.Helper()
+	r, ok := Lookup(id)
+	if !ok {
+		t.Fatalf("no rule %s", id)
+	}
+	objs, err := render.ParseManifest("test.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, o := range objs {
+		for _, p := range r.Run(Env{KubeVersion: kube}, o, objs) {
+			msgs = append(msgs, p.Message)
+		}
+	}
+	return msgs
+}
+
+func TestParseKubeVersion(t *testing.T) {
+	for in, want := range map[string][2]int{
+		"1.34.0": {1, 34}, "v1.29": {1, 29}, "1.31.2-gke.1000": {1, 31}, "1.30+": {1, 30},
+	} {
+		major, minor, ok := parseKubeVersion(in)
+		if !ok || [2]int{major, minor} != want {
+			t.Errorf("parseKubeVersion(%q) = %d, %d, %v; want %v", in, major, minor, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "1", "latest", "x.y"} {
+		if _, _, ok := parseKubeVersion(bad); ok {
+			t.Errorf("parseKubeVersion(%q) is ok", bad)
+		}
+	}
+	if got := kubeMinor(Env{}); got != defaultKubeMinor {
+		t.Errorf("kubeMinor of an empty env = %d, want %d", got, defaultKubeMinor)
+	}
+}
+
+// TestAPIChangesTable checks the invariants of the deprecation table.
+func TestAPIChangesTable(t *testing.T) {
+	seen := map[[2]string]bool{}
+	for _, c := range apiChanges {
+		k := [2]string{c.apiVersion, c.kind}
+		switch {
+		case seen[k]:
+			t.Errorf("%s %s is listed twice", c.apiVersion, c.kind)
+		case c.deprecated == 0 || (c.removed != 0 && c.removed < c.deprecated):
+			t.Errorf("%s %s: deprecated in 1.%d, removed in 1.%d", c.apiVersion, c.kind, c.deprecated, c.removed)
+		case len(c.replacements) == 0:
+			t.Errorf("%s %s: no replacement", c.apiVersion, c.kind)
+		case c.kind == "" || unicode.IsLower([]rune(c.kind)[0]):
+			t.Errorf("%s: kind %q is not a kind", c.apiVersion, c.kind)
+		}
+		seen[k] = true
+		for i := 1; i < len(c.replacements); i++ {
+			if c.replacements[i].since < c.replacements[i-1].since {
+				t.Errorf("%s %s: replacements are not oldest first", c.apiVersion, c.kind)
+			}
+		}
+	}
+}
+
+// TestAPIVersionRules runs removed-api-version and deprecated-api-version
+// for several Kubernetes versions.
+func TestAPIVersionRules(t *testing.T) {
+	const (
+		ingressExt  = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n"
+		ingressBeta = "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n"
+		hpaBeta2    = "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: a\n"
+		flowBeta1   = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: FlowSchema\nmetadata:\n  name: a\n"
+		cronBeta    = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: a\n"
+		endpoints   = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: a\n"
+		vapBeta     = "apiVersion: admissionregistration.k8s.io/v1beta1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: a\n"
+		deployment  = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n"
+	)
+	tests := []struct {
+		kube, src           string
+		removed, deprecated string // expected message, "" for none
+	}{
+		{"1.13.0", ingressExt, "", ""},
+		{"1.16.0", ingressExt, "", "extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14 and removed in 1.22; use networking.k8s.io/v1beta1"},
+		{"1.19.0", ingressExt, "", "extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14 and removed in 1.22; use networking.k8s.io/v1"},
+		{"1.22.0", ingressExt, "extensions/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1", ""},
+		{"1.18.0", ingressBeta, "", ""},
+		{"1.21.3", ingressBeta, "", "networking.k8s.io/v1beta1 Ingress is deprecated since Kubernetes 1.19 and removed in 1.22; use networking.k8s.io/v1"},
+		{"1.22.0", ingressBeta, "networking.k8s.io/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1", ""},
+		{"1.22.0", hpaBeta2, "", ""},
+		{"1.25.0", hpaBeta2, "", "autoscaling/v2beta2 HorizontalPodAutoscaler is deprecated since Kubernetes 1.23 and removed in 1.26; use autoscaling/v2"},
+		{"v1.26", hpaBeta2, "autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26; use autoscaling/v2", ""},
+		{"1.24.0", flowBeta1, "", "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema is deprecated since Kubernetes 1.23 and removed in 1.26; use flowcontrol.apiserver.k8s.io/v1beta2"},
+		{"1.27.0", flowBeta1, "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26; use flowcontrol.apiserver.k8s.io/v1beta3", ""},
+		{"1.30.0", flowBeta1, "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26; use flowcontrol.apiserver.k8s.io/v1", ""},
+		{"1.20.0", cronBeta, "", ""},
+		{"1.21.0", cronBeta, "", "batch/v1beta1 CronJob is deprecated since Kubernetes 1.21 and removed in 1.25; use batch/v1"},
+		{"1.25.0", cronBeta, "batch/v1beta1 CronJob was removed in Kubernetes 1.25; use batch/v1", ""},
+		{"1.32.0", endpoints, "", ""},
+		{"1.33.0", endpoints, "", "v1 Endpoints is deprecated since Kubernetes 1.33; use discovery.k8s.io/v1 EndpointSlice"},
+		{"1.34.0", vapBeta, "", ""},
+		{"1.34.0", deployment, "", ""},
+		// An unknown version is linted as the default version (1.34).
+		{"", cronBeta, "batch/v1beta1 CronJob was removed in Kubernetes 1.25; use batch/v1", ""},
+	}
+	for _, tt := range tests {
+		name := tt.kube + " " + strings.Fields(tt.src)[1] + " " + strings.Fields(tt.src)[3]
+		t.Run(name, func(t *testing.T) {
+			for id, want := range map[string]string{"removed-api-version": tt.removed, "deprecated-api-version": tt.deprecated} {
+				got := strings.Join(runRule(t, id, tt.kube, tt.src), "\n")
+				if got != want {
+					t.Errorf("%s: got %q, want %q", id, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestUnsafeSysctlVersions checks that the safe set follows the version
+// linted for.
+func TestUnsafeSysctlVersions(t *testing.T) {
+	const src = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  securityContext:
+    sysctls:
+      - name: net.ipv4.tcp_rmem
+        value: "4096 87380 16777216"
+      - name: net.ipv4.tcp_keepalive_time
+        value: "600"
+  containers:
+    - name: app
+      image: app:1.0
+`
+	for kube, want := range map[string]int{"1.28.0": 2, "1.31.0": 1, "1.32.0": 0, "1.34.0": 0} {
+		if got := runRule(t, "unsafe-sysctl", kube, src); len(got) != want {
+			t.Errorf("Kubernetes %s: %d findings %q, want %d", kube, len(got), got, want)
+		}
+	}
+	if got := sysctlName("net/ipv4/conf/eth0.100/rp_filter"); got != "net.ipv4.conf.eth0/100.rp_filter" {
+		t.Errorf("sysctlName = %q", got)
+	}
+}
+
+// TestRBACPodExecGet checks that get on pods/exec counts before Kubernetes
+// 1.31, when a WebSocket exec only needed get.
+func TestRBACPodExecGet(t *testing.T) {
+	const src = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: r
+rules:
+  - apiGroups: [""]
+    resources: [pods/exec]
+    verbs: [get]
+`
+	if got := runRule(t, "rbac-pod-exec", "1.30.0", src); len(got) != 1 {
+		t.Errorf("1.30: findings %q, want 1", got)
+	}
+	if got := runRule(t, "rbac-pod-exec", "1.31.0", src); len(got) != 0 {
+		t.Errorf("1.31: findings %q, want none", got)
+	}
+}
+
+func TestSensitiveName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"DB_PASSWORD": true, "dbPassword": true, "db.password": true, "APIKey": true, "api_key": true,
+		"X_API_KEY": true, "CLIENT_SECRET": true, "GITHUB_TOKEN": true, "PRIVATE_KEY": true,
+		"AWS_SECRET_ACCESS_KEY": true, "SMTP_PASS": true, "credentials": true, "API_KEYS": true,
+		"DB_PASSWORD_FILE": false, "TOKEN_URL": false, "SECRET_NAME": false, "TOKEN_TTL": false,
+		"PASSWORD_MIN_LENGTH": false, "AWS_ACCESS_KEY_ID": false, "PUBLIC_KEY": false, "PWD": false,
+		"BYPASS_CACHE": false, "secret.yaml": false, "LOG_LEVEL": false, "KEYCLOAK_URL": false,
+	} {
+		if _, _, got := sensitiveName(name); got != want {
+			t.Errorf("sensitiveName(%q) = %v, want %v (words %q)", name, got, want, nameWords(name))
+		}
+	}
+}
+
+func TestLiteralSecret(t *testing.T) {
+	for _, tt := range []struct{ name, value, want string }{
+		{"DB_PASSWORD", "1234", "name"},
+		{"PASSWORD_MAX_AGE_DAYS", "90", ""},
+		{"SECRET_GRACE_PERIOD_RATIO", "0.5", ""},
+		{"TOKEN_REFRESH", "30s", ""},
+		{"TOKEN_REFRESH", "abc", "name"},
+		{"MYSQL_ALLOW_EMPTY_PASSWORD", "yes", ""},
+		{"UPSTREAM", "https://user:pw@example.com", "url"},
+		{"UPSTREAM", "https://user@example.com", ""},
+		{"CA", "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----", ""},
+		{"CA", "-----BEGIN EC PRIVATE KEY-----\nMII\n-----END EC PRIVATE KEY-----", "pem"},
+	} {
+		if got := literalSecret(tt.name, tt.value); got != tt.want {
+			t.Errorf("literalSecret(%q, %q) = %q, want %q", tt.name, tt.value, got, tt.want)
+		}
+	}
+}
+
+// TestRegisterWorkloadKind checks the registration of custom workload
+// kinds and that workload rules then apply to them.
+func TestRegisterWorkloadKind(t *testing.T) {
+	const group, kind = "test.prodlint.dev", "Worker"
+	for _, bad := range [][3]string{
+		{"", kind, "spec.template"},
+		{"apps/v1", kind, "spec.template"},
+		{group, "", "spec.template"},
+		{group, "worker", "spec.template"},
+		{"apps", "Deployment", "spec.template"},
+		{group, kind, ""},
+		{group, kind, "spec.templates[0]"},
+		{group, kind, "spec..template"},
+		{"argoproj.io", "Rollout", "spec.podTemplate"},
+	} {
+		if err := RegisterWorkloadKind(bad[0], bad[1], bad[2]); err == nil {
+			t.Errorf("RegisterWorkloadKind(%q, %q, %q): no error", bad[0], bad[1], bad[2])
+		}
+	}
+	if err := RegisterWorkloadKind(group, kind, "spec.workload.template"); err != nil {
+		t.Fatal(err)
+	}
+	if err := RegisterWorkloadKind(group, kind, "spec.workload.template"); err != nil {
+		t.Errorf("registering the same kind again: %v", err)
+	}
+	if err := RegisterWorkloadKind(group, kind, "spec.template"); err == nil {
+		t.Error("registering the kind with another path: no error")
+	}
+	if err := RegisterWorkloadKind("argoproj.io", "Rollout", "spec.template"); err != nil {
+		t.Errorf("registering a known kind with its path: %v", err)
+	}
+	objs, err := render.ParseManifest("w.yaml", []byte(`apiVersion: test.prodlint.dev/v2
+kind: Worker
+metadata:
+  name: w
+spec:
+  workload:
+    template:
+      metadata:
+        labels:
+          app: w
+      spec:
+        containers:
+          - name: w
+            image: w:1.0
+            securityContext:
+              privileged: true
+---
+apiVersion: other.prodlint.dev/v1
+kind: Worker
+metadata:
+  name: other
+spec:
+  workload:
+    template:
+      spec:
+        containers:
+          - name: w
+            image: w:1.0
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := Pod(objs[0])
+	if pt == nil {
+		t.Fatal("Pod of a registered kind is nil")
+	}
+	if pt.Like != "" || pt.Batch || pt.Path.String() != "spec.workload.template.spec" || pt.Labels()["app"] != "w" {
+		t.Errorf("Pod = %+v", pt)
+	}
+	if Pod(objs[1]) != nil {
+		t.Error("a kind of another group is a workload")
+	}
+	r, _ := Lookup("privileged-container")
+	if ps := r.Run(Env{}, objs[0], objs); len(ps) != 1 {
+		t.Errorf("privileged-container on a registered kind: %v", ps)
+	}
+}
+
+// TestRenderIndexCache checks that a render's index is rebuilt when the
+// objects change.
+func TestRenderIndexCache(t *testing.T) {
+	a := objects(t, "a.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: a:1\n")
+	b := objects(t, "b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n")
+	if n := len(indexOf(a).pods); n != 1 {
+		t.Errorf("pods of a = %d, want 1", n)
+	}
+	if n := len(indexOf(b).pods); n != 0 {
+		t.Errorf("pods of b = %d, want 0", n)
+	}
+	if indexOf(a) != indexOf(a) {
+		t.Error("the index of a is not cached")
+	}
+}
+
+// TestDefaultNamespaceReleaseNamespace checks that a Helm object whose
+// namespace came from the release is not reported.
+func TestDefaultNamespaceReleaseNamespace(t *testing.T) {
+	objs := objects(t, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n")
+	r, _ := Lookup("default-namespace")
+	if ps := r.Run(Env{}, objs[0], objs); len(ps) != 1 {
+		t.Fatalf("hard-coded default: %v, want one finding", ps)
+	}
+	objs[0].InReleaseNamespace = true
+	if ps := r.Run(Env{}, objs[0], objs); len(ps) != 0 {
+		t.Errorf("release namespace: %v, want none", ps)
+	}
+}

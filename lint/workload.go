@@ -2,6 +2,10 @@ package lint
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode"
 
 	k8sjson "sigs.k8s.io/json"
 
@@ -33,41 +37,174 @@ func decodeValue(v any, into any) bool {
 type PodTemplate struct {
 	// Kind is the owning object's kind.
 	Kind string
+	// Like is the built-in kind whose semantics the workload shares: Kind
+	// itself for built-in workloads, Deployment for an Argo Rollout or an
+	// OpenKruise CloneSet, Job for a KEDA ScaledJob, and "" for a custom
+	// workload with no built-in equivalent (a Knative Service, or a kind
+	// registered with RegisterWorkloadKind). Rules that depend on the
+	// workload's behavior (readiness gates traffic, replicas) test Like.
+	Like string
 	// Meta is the pod template's metadata (labels, annotations).
 	Meta map[string]any
 	Spec *corev1.PodSpec
+	// Template is the path of the pod template in the object, the mapping
+	// that holds its metadata and spec (spec.template); empty for a Pod.
+	Template render.Path
 	// Path is the path of the pod spec in the object (spec.template.spec).
 	Path render.Path
-	// Batch is true for pods that run to completion (Jobs, CronJobs, and
-	// bare Pods with restartPolicy Never/OnFailure).
+	// Batch is true for pods that run to completion (Jobs, CronJobs, KEDA
+	// ScaledJobs, and bare Pods with restartPolicy Never/OnFailure).
 	Batch bool
 }
 
-// podSpecPaths maps the built-in workload kinds to the path of their pod
-// template (the part holding metadata and spec).
-var podSpecPaths = map[string]string{
-	"Pod":                   "",
-	"Deployment":            "spec.template",
-	"StatefulSet":           "spec.template",
-	"DaemonSet":             "spec.template",
-	"ReplicaSet":            "spec.template",
-	"ReplicationController": "spec.template",
-	"Job":                   "spec.template",
-	"CronJob":               "spec.jobTemplate.spec.template",
-	"PodTemplate":           "template",
+// Labels returns the labels of the pod template. Non-string values, which
+// the API server would reject, are formatted as strings.
+func (p *PodTemplate) Labels() map[string]string {
+	return stringMap(p.Meta["labels"])
+}
+
+// Annotations returns the annotations of the pod template.
+func (p *PodTemplate) Annotations() map[string]string {
+	return stringMap(p.Meta["annotations"])
+}
+
+// stringMap converts a raw mapping of scalars to a map of strings.
+func stringMap(v any) map[string]string {
+	m, _ := v.(map[string]any)
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		switch x := x.(type) {
+		case nil:
+			out[k] = ""
+		case string:
+			out[k] = x
+		case map[string]any, []any:
+		default:
+			out[k] = fmt.Sprint(x)
+		}
+	}
+	return out
+}
+
+// workloadKind says where a kind keeps its pod template and how it behaves.
+type workloadKind struct {
+	// template is the path of the pod template ("" for a Pod).
+	template string
+	// like is the built-in kind the workload behaves like.
+	like string
+	// replicas is true when spec.replicas holds the replica count.
+	replicas bool
+}
+
+// builtinWorkloads maps the built-in workload kinds to their pod template.
+// coreGroup checks their API group.
+var builtinWorkloads = map[string]workloadKind{
+	"Pod":                   {"", "Pod", false},
+	"Deployment":            {"spec.template", "Deployment", true},
+	"StatefulSet":           {"spec.template", "StatefulSet", true},
+	"DaemonSet":             {"spec.template", "DaemonSet", false},
+	"ReplicaSet":            {"spec.template", "ReplicaSet", true},
+	"ReplicationController": {"spec.template", "ReplicationController", true},
+	"Job":                   {"spec.template", "Job", false},
+	"CronJob":               {"spec.jobTemplate.spec.template", "CronJob", false},
+	"PodTemplate":           {"template", "PodTemplate", false},
+}
+
+// groupKind is an API group and a kind.
+type groupKind struct{ group, kind string }
+
+// customWorkloads maps custom resources that embed a pod template to it.
+// The API version does not matter: every version of these kinds keeps the
+// template at the same place.
+var customWorkloads = struct {
+	sync.RWMutex
+	m map[groupKind]workloadKind
+}{m: map[groupKind]workloadKind{
+	// Argo Rollouts: a Deployment with progressive delivery. A Rollout that
+	// references a Deployment (spec.workloadRef) has no template of its own.
+	{"argoproj.io", "Rollout"}: {"spec.template", "Deployment", true},
+	// OpenKruise CloneSet, Advanced StatefulSet and Advanced DaemonSet.
+	{"apps.kruise.io", "CloneSet"}:    {"spec.template", "Deployment", true},
+	{"apps.kruise.io", "StatefulSet"}: {"spec.template", "StatefulSet", true},
+	{"apps.kruise.io", "DaemonSet"}:   {"spec.template", "DaemonSet", false},
+	// KEDA ScaledJob: a Job spec, run to completion per event batch.
+	{"keda.sh", "ScaledJob"}: {"spec.jobTargetRef.template", "Job", false},
+	// Knative Serving: the revision template. Knative adds a default
+	// readiness probe and scales the pods itself, so it is like no built-in
+	// kind; its containers may be unnamed.
+	{"serving.knative.dev", "Service"}:       {"spec.template", "", false},
+	{"serving.knative.dev", "Configuration"}: {"spec.template", "", false},
+}}
+
+// RegisterWorkloadKind makes Pod (and so every workload rule) read the pod
+// template of a custom resource: group and kind name it (argoproj.io,
+// Rollout; any version), templatePath is the dotted path of the mapping that
+// holds the pod's metadata and spec ("spec.template"). The configuration
+// file calls it before linting. Such workloads are like no built-in kind:
+// the pod and container rules apply to them, the rules about traffic,
+// replicas or batch semantics do not.
+//
+// It fails for a built-in kind, an invalid path, or a kind already
+// registered with another path; registering the same kind and path again is
+// a no-op.
+func RegisterWorkloadKind(group, kind, templatePath string) error {
+	group, kind, templatePath = strings.TrimSpace(group), strings.TrimSpace(kind), strings.TrimSpace(templatePath)
+	switch {
+	case group == "" || strings.Contains(group, "/"):
+		return fmt.Errorf("workload kind %s: the API group must be a non-empty group name without version (argoproj.io)", kind)
+	case kind == "" || !unicode.IsUpper([]rune(kind)[0]):
+		return fmt.Errorf("workload kind %q in %s: the kind must be a non-empty CamelCase name (Rollout)", kind, group)
+	case coreGroup(group+"/v1", kind):
+		return fmt.Errorf("workload kind %s/%s is built in", group, kind)
+	}
+	p, err := render.ParsePath(templatePath)
+	if err != nil || len(p) == 0 {
+		return fmt.Errorf("workload kind %s/%s: template path %q: want a dotted path such as spec.template", group, kind, templatePath)
+	}
+	for _, s := range p {
+		if !s.IsKey {
+			return fmt.Errorf("workload kind %s/%s: template path %q: only mapping keys are allowed, no list steps", group, kind, templatePath)
+		}
+	}
+	gk := groupKind{group, kind}
+	customWorkloads.Lock()
+	defer customWorkloads.Unlock()
+	if old, ok := customWorkloads.m[gk]; ok {
+		if old.template == p.String() {
+			return nil
+		}
+		return fmt.Errorf("workload kind %s/%s is already registered with template path %s", group, kind, old.template)
+	}
+	customWorkloads.m[gk] = workloadKind{template: p.String()}
+	return nil
+}
+
+// workloadKindOf returns how object o keeps its pod template, if it is a
+// workload.
+func workloadKindOf(o *render.Object) (workloadKind, bool) {
+	if wk, ok := builtinWorkloads[o.Kind]; ok && coreGroup(o.APIVersion, o.Kind) {
+		return wk, true
+	}
+	customWorkloads.RLock()
+	defer customWorkloads.RUnlock()
+	wk, ok := customWorkloads.m[groupKind{apiGroup(o.APIVersion), o.Kind}]
+	return wk, ok
 }
 
 // Pod returns the pod template of a workload object, or nil when the object
-// is not a workload (or its pod spec does not decode).
+// is not a workload (or its pod spec does not decode). Workloads are the
+// built-in kinds (in their own API group, so that a custom resource that
+// happens to be called Deployment is not decoded as one) and the custom
+// resources of customWorkloads and RegisterWorkloadKind.
 func Pod(o *render.Object) *PodTemplate {
-	base, ok := podSpecPaths[o.Kind]
-	if !ok || !coreGroup(o.APIVersion, o.Kind) {
+	wk, ok := workloadKindOf(o)
+	if !ok {
 		return nil
 	}
 	var tmpl render.Path
 	m := o.Raw
-	if base != "" {
-		tmpl = render.MustPath(base)
+	if wk.template != "" {
+		tmpl = render.MustPath(wk.template)
 		for _, s := range tmpl {
 			next, ok := m[s.Key].(map[string]any)
 			if !ok {
@@ -85,8 +222,8 @@ func Pod(o *render.Object) *PodTemplate {
 		return nil
 	}
 	meta, _ := m["metadata"].(map[string]any)
-	pt := &PodTemplate{Kind: o.Kind, Meta: meta, Spec: &spec, Path: tmpl.Key("spec")}
-	switch o.Kind {
+	pt := &PodTemplate{Kind: o.Kind, Like: wk.like, Meta: meta, Spec: &spec, Template: tmpl, Path: tmpl.Key("spec")}
+	switch wk.like {
 	case "Job", "CronJob":
 		pt.Batch = true
 	case "Pod":
@@ -156,28 +293,63 @@ func containerPath(list render.Path, name string, i int) render.Path {
 	return list.Where("name", name)
 }
 
-// Replicas returns a Deployment's or StatefulSet's replica count (1 when
-// unset, as the API server defaults it) and whether the object has one.
+// Replicas returns the replica count of a workload that has one in
+// spec.replicas (Deployments, StatefulSets, ReplicaSets,
+// ReplicationControllers and the custom workloads like them), 1 when unset
+// as the API server defaults it, and whether the object has one.
 func Replicas(o *render.Object) (int32, bool) {
-	switch o.Kind {
-	case "Deployment":
+	wk, ok := workloadKindOf(o)
+	if !ok || !wk.replicas {
+		return 0, false
+	}
+	switch {
+	case o.Kind == "Deployment" && coreGroup(o.APIVersion, o.Kind):
 		var d appsv1.Deployment
-		if !coreGroup(o.APIVersion, o.Kind) || !Decode(o, &d) {
+		if !Decode(o, &d) {
 			return 0, false
 		}
 		if d.Spec.Replicas == nil {
 			return 1, true
 		}
 		return *d.Spec.Replicas, true
-	case "StatefulSet":
+	case o.Kind == "StatefulSet" && coreGroup(o.APIVersion, o.Kind):
 		var s appsv1.StatefulSet
-		if !coreGroup(o.APIVersion, o.Kind) || !Decode(o, &s) {
+		if !Decode(o, &s) {
 			return 0, false
 		}
 		if s.Spec.Replicas == nil {
 			return 1, true
 		}
 		return *s.Spec.Replicas, true
+	}
+	spec, _ := o.Raw["spec"].(map[string]any)
+	if spec == nil {
+		return 0, false
+	}
+	if spec["replicas"] == nil {
+		return 1, true
+	}
+	n, ok := rawInt(spec["replicas"])
+	if !ok || n < 0 || n > 1<<31-1 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// rawInt returns an integer of a raw value (an int, or a float without
+// fraction).
+func rawInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case uint64:
+		return int64(n), n <= 1<<62
+	case float64:
+		if n == float64(int64(n)) {
+			return int64(n), true
+		}
 	}
 	return 0, false
 }
