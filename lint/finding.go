@@ -52,9 +52,14 @@ type Finding struct {
 	// Baseline is new or unchanged when the run compared with a base
 	// revision (--base, --staged), absent for a fixed finding, else empty.
 	Baseline BaselineState `json:"baselineState,omitempty"`
+	// Suppressed is set when an in-source suppression covers the finding.
+	Suppressed *Suppression `json:"suppression,omitempty"`
 	// Also lists the other objects with the same problem at the same place
 	// (a kustomize base shared by overlays): one problem, one finding.
 	Also []Occurrence `json:"also,omitempty"`
+
+	// annotation is the location key of the object's ignore annotation.
+	annotation string
 }
 
 // Occurrence is another object that has a finding's problem.
@@ -74,6 +79,9 @@ const maxNamed = 3
 // target: "Deployment shop/web (deploy/prod) and Deployment dev/web
 // (deploy/dev), container api".
 func (f *Finding) Subject() string {
+	if f.Object.Kind == "" {
+		return ""
+	}
 	s := f.Object.String()
 	if len(f.Also) > 0 {
 		names := []string{s + " (" + f.Target + ")"}
@@ -94,7 +102,10 @@ func (f *Finding) Subject() string {
 
 // Text is the full one-line message: subject and problem.
 func (f *Finding) Text() string {
-	s := f.Subject() + ": " + f.Message
+	s := f.Message
+	if subj := f.Subject(); subj != "" {
+		s = subj + ": " + s
+	}
 	if f.Hook != "" {
 		s += " (helm hook " + f.Hook + ")"
 	}

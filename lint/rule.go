@@ -77,6 +77,9 @@ type Rule struct {
 	SecuritySeverity float64
 	// OptIn rules are off unless the configuration enables them.
 	OptIn bool
+	// Meta rules are reported by the pipeline (about suppressions), not by
+	// a check over objects; their Check does nothing.
+	Meta bool
 	// Check inspects pass.Object and reports problems.
 	Check func(pass *Pass)
 }

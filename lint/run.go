@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,8 @@ type Config struct {
 	// Parallel is the number of targets rendered at once; 0 means one per
 	// core.
 	Parallel int
+	// Exclude, when set, drops findings located in the files it matches.
+	Exclude func(file string) bool
 	// Baseline, when set, is the lint result of the change's base revision:
 	// findings are classified new or unchanged, and Result.Fixed lists what
 	// the change fixed.
@@ -85,6 +88,8 @@ func Run(ctx context.Context, cfg Config) *Result {
 		errs     []*TargetError
 		notes    []string
 		objects  int
+		sups     []*suppression
+		files    []string
 	}
 	outs := make([]out, len(cfg.Targets))
 	sem := make(chan struct{}, par)
@@ -108,22 +113,37 @@ func Run(ctx context.Context, cfg Config) *Result {
 					o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
 				}
 				o.objects += len(v.Objects)
-				fs, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t}, v)
+				fs, sups, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t}, v)
 				if err != nil {
 					o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
 				}
 				o.findings = append(o.findings, fs...)
+				o.sups = append(o.sups, sups...)
+				for _, obj := range v.Objects {
+					o.files = append(o.files, obj.File)
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	res := &Result{Targets: cfg.Targets}
+	var sups []*suppression
+	files := map[string]bool{}
 	for _, o := range outs {
 		res.Findings = append(res.Findings, o.findings...)
 		res.Errors = append(res.Errors, o.errs...)
 		res.Notes = append(res.Notes, o.notes...)
 		res.Objects += o.objects
+		sups = append(sups, o.sups...)
+		for _, f := range o.files {
+			files[f] = true
+		}
 	}
+	res.Notes = uniq(res.Notes)
+	if cfg.Exclude != nil {
+		res.Findings = slices.DeleteFunc(res.Findings, func(f Finding) bool { return cfg.Exclude(f.Location.File) })
+	}
+	res.Findings = append(res.Findings, suppressions(cfg, rules, res.Findings, sups, files)...)
 	res.raw = append([]Finding(nil), res.Findings...)
 	if cfg.Baseline != nil {
 		res.Fixed = PostProcess(cfg.Baseline.classify(res.Findings), cfg.Targets)
@@ -145,7 +165,7 @@ func renderSafely(ctx context.Context, rs map[render.Kind]render.Renderer, t ren
 	return r.Render(ctx, t, opts)
 }
 
-func checkSafely(rules []*Rule, env Env, v *render.Variant) (fs []Finding, err error) {
+func checkSafely(rules []*Rule, env Env, v *render.Variant) (fs []Finding, sups []*suppression, err error) {
 	var cur string
 	defer func() {
 		if r := recover(); r != nil {
@@ -153,14 +173,63 @@ func checkSafely(rules []*Rule, env Env, v *render.Variant) (fs []Finding, err e
 		}
 	}()
 	for _, obj := range v.Objects {
+		sup := annotationSuppression(obj)
+		if sup != nil {
+			sups = append(sups, sup)
+		}
 		for _, r := range rules {
+			if r.Meta {
+				continue
+			}
 			cur = r.ID
 			for _, p := range r.Run(env, obj, v.Objects) {
-				fs = append(fs, newFinding(r, env.Target, v.Name, obj, p))
+				f := newFinding(r, env.Target, v.Name, obj, p)
+				if sup != nil {
+					f.annotation = locKey(sup.loc)
+				}
+				fs = append(fs, f)
 			}
 		}
 	}
-	return fs, nil
+	return fs, sups, nil
+}
+
+// suppressions applies in-source suppressions to findings and returns the
+// findings about the suppressions themselves, for the meta rules that run.
+// A suppression naming a rule that does not run this time is not unused.
+func suppressions(cfg Config, rules []*Rule, fs []Finding, sups []*suppression, files map[string]bool) []Finding {
+	fsys, err := cfg.Render.RepoFS()
+	if err != nil {
+		fsys = nil
+	}
+	var list []string
+	for f := range files {
+		list = append(list, f)
+	}
+	sort.Strings(list)
+	running := map[string]bool{}
+	for _, r := range rules {
+		running[r.ID] = true
+	}
+	var out []Finding
+	for _, m := range suppress(fsys, fs, sups, list, running) {
+		if running[m.Rule] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func uniq(s []string) []string {
+	seen := map[string]bool{}
+	out := s[:0]
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func newFinding(r *Rule, t render.Target, variant string, obj *render.Object, p Problem) Finding {

@@ -41,6 +41,10 @@ type Target struct {
 	// each render as their own variant on top of values.yaml. The default
 	// variant (values.yaml alone) is always rendered and is not listed.
 	Variants []string
+	// ReleaseName and Namespace override Options for this chart (from the
+	// configuration).
+	ReleaseName string
+	Namespace   string
 }
 
 // String names the target the way messages do: "helm charts/web".

@@ -15,7 +15,7 @@ import (
 func GitHub(w io.Writer, res *lint.Result) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range res.Findings {
-		if f.Baseline == lint.Unchanged {
+		if f.Baseline == lint.Unchanged || f.Suppressed != nil {
 			continue
 		}
 		l := f.Location

@@ -26,6 +26,9 @@ type Summary struct {
 	Compared bool `json:"compared,omitempty"`
 	Existing int  `json:"preExisting,omitempty"`
 	Fixed    int  `json:"fixed,omitempty"`
+	// Suppressed counts findings suppressed in the source; they are not in
+	// Findings.
+	Suppressed int `json:"suppressed,omitempty"`
 }
 
 // Summarize counts findings, files and targets of a result.
@@ -35,6 +38,10 @@ func Summarize(res *lint.Result) Summary {
 	for _, f := range res.Findings {
 		if f.Baseline != "" {
 			s.Compared = true
+		}
+		if f.Suppressed != nil {
+			s.Suppressed++
+			continue
 		}
 		if f.Baseline == lint.Unchanged {
 			s.Existing++
@@ -85,6 +92,9 @@ func (s Summary) Line() string {
 	}
 	if s.Fixed > 0 {
 		fmt.Fprintf(&b, "; %d fixed", s.Fixed)
+	}
+	if s.Suppressed > 0 {
+		fmt.Fprintf(&b, "; %d suppressed", s.Suppressed)
 	}
 	fmt.Fprintf(&b, "; %s", plural(s.Targets, "target"))
 	var kinds []string

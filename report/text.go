@@ -16,6 +16,8 @@ import (
 type TextOptions struct {
 	// Color adds ANSI colors (only on a terminal).
 	Color bool
+	// ShowSuppressed also prints findings suppressed in the source.
+	ShowSuppressed bool
 	// Snippets prints the source line under each finding, with a caret
 	// under the offending column. Root is needed to read the files.
 	Snippets bool
@@ -47,7 +49,7 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 	shown := 0
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if f.Baseline == lint.Unchanged {
+		if f.Baseline == lint.Unchanged || f.Suppressed != nil && !opts.ShowSuppressed {
 			continue
 		}
 		shown++
@@ -56,10 +58,16 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 		}
 		prev = f.Location.File
 		l := f.Location
+		sev := c(sevColor(f.Severity), f.Severity.String())
+		if f.Suppressed != nil {
+			sev = c(dim, "suppressed "+f.Severity.String())
+		}
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
-			c(bold, fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Col)),
-			c(sevColor(f.Severity), f.Severity.String()),
+			c(bold, fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Col)), sev,
 			f.Text(), c(dim, "["+f.Rule+"]"))
+		if f.Suppressed != nil {
+			fmt.Fprintf(bw, "    %s\n", c(dim, "suppressed: "+f.Suppressed.Justification))
+		}
 		if opts.Snippets {
 			if line, ok := src.line(l.File, l.Line); ok {
 				writeSnippet(bw, line, l.Line, l.Col, l.EndCol, l.EndLine == l.Line, c)

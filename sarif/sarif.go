@@ -88,6 +88,10 @@ type Options struct {
 	// HelpBaseURI is the page documenting the rules; default
 	// DefaultHelpBaseURI. A rule's helpUri is HelpBaseURI + "#" + id.
 	HelpBaseURI string
+	// IncludeSuppressed keeps findings suppressed in the source, with their
+	// justification. By default they are left out: GitHub code scanning
+	// ignores SARIF suppressions and would show them as open alerts.
+	IncludeSuppressed bool
 }
 
 // Write writes res as an indented SARIF 2.1.0 log to w. It returns an error,
@@ -144,6 +148,9 @@ func Build(res *lint.Result, opts Options) (*sarif.Report, error) {
 	}
 
 	findings := res.Findings
+	if !opts.IncludeSuppressed {
+		findings = slices.DeleteFunc(slices.Clone(findings), func(f lint.Finding) bool { return f.Suppressed != nil })
+	}
 	dropped := 0
 	if len(findings) > resultLimit {
 		dropped = len(findings) - resultLimit
@@ -167,7 +174,7 @@ func Build(res *lint.Result, opts Options) (*sarif.Report, error) {
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).
 			WithMessage(sarif.NewTextMessage(fmt.Sprintf(
 				"%d of %d results were left out: GitHub code scanning accepts at most %d results per run, so only the first %d are included.",
-				dropped, len(res.Findings), resultLimit, resultLimit))))
+				dropped, dropped+resultLimit, resultLimit, resultLimit))))
 	}
 	for _, note := range res.Notes {
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelNote).
@@ -368,21 +375,31 @@ func plainText(md string) string {
 	return strings.Join(out, "\n")
 }
 
-// result turns a finding into a SARIF result.
-func result(f *lint.Finding, ruleIndex int) *sarif.Result {
-	l := f.Location.Normalize()
+// physicalLocation turns a location into a SARIF location with a full region.
+func physicalLocation(l render.Location) *sarif.Location {
+	l = l.Normalize()
 	region := sarif.NewRegion().
 		WithStartLine(l.Line).WithStartColumn(l.Col).
 		WithEndLine(l.EndLine).WithEndColumn(l.EndCol)
-	loc := sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+	return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
 		WithArtifactLocation(artifactLocation(l.File)).
 		WithRegion(region))
+}
 
-	props := sarif.NewPropertyBag().
-		Add("target", f.Target).
-		Add("targetKind", string(f.TargetKind)).
-		Add("object", f.Object.String()).
-		Add("path", f.Path)
+// result turns a finding into a SARIF result.
+func result(f *lint.Finding, ruleIndex int) *sarif.Result {
+	loc := physicalLocation(f.Location)
+
+	props := sarif.NewPropertyBag()
+	if f.Target != "" {
+		props.Add("target", f.Target).Add("targetKind", string(f.TargetKind))
+	}
+	if f.Object.Kind != "" {
+		props.Add("object", f.Object.String())
+	}
+	if f.Path != "" {
+		props.Add("path", f.Path)
+	}
 	if f.Container != "" {
 		props.Add("container", f.Container)
 	}
@@ -396,6 +413,13 @@ func result(f *lint.Finding, ruleIndex int) *sarif.Result {
 	r := sarif.NewRuleResult(f.Rule)
 	if f.Baseline != "" {
 		r.WithBaselineState(string(f.Baseline))
+	}
+	if sp := f.Suppressed; sp != nil {
+		sup := sarif.NewSuppression().WithKind("inSource").WithStatus("accepted").WithJustification(sp.Justification)
+		if sp.Location.File != "" {
+			sup.WithLocation(physicalLocation(sp.Location))
+		}
+		r.AddSuppression(sup)
 	}
 	return r.
 		WithRuleIndex(ruleIndex).

@@ -100,6 +100,10 @@ type lintFlags struct {
 	shard       string
 	shardIndex  int // 0-based; with shardCount > 0
 	shardCount  int
+	config      string
+	kubeSet     bool // --kube-version was given
+	showSupp    bool
+	inclSupp    bool
 }
 
 func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []string, error) {
@@ -118,6 +122,9 @@ func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []st
 	fs.StringVar(&f.category, "sarif-category", "prodlint", "SARIF automationDetails category (one per tool and target set)")
 	fs.StringVar(&f.base, "base", "", "lint what changed since the merge base of `REV` and HEAD (origin/main, a tag, a SHA), work tree changes included")
 	fs.BoolVar(&f.staged, "staged", false, "lint what the index changes against HEAD (what a commit would contain)")
+	fs.StringVar(&f.config, "config", "", "configuration `FILE` (default: .prodlint.yaml at the repository root, if present)")
+	fs.BoolVar(&f.showSupp, "show-suppressed", false, "text and GitHub output: also show findings suppressed in the source")
+	fs.BoolVar(&f.inclSupp, "include-suppressed", false, "SARIF: keep suppressed findings (with their justification); GitHub code scanning would show them as open alerts")
 	fs.StringVar(&f.shard, "shard", "", "lint only shard `I/N` of the targets (1/3, 2/3, 3/3): a deterministic, balanced split for parallel CI jobs")
 	fs.BoolVar(&f.allFindings, "all-findings", false, "with --base or --staged: report every finding of the affected targets, not only the new ones")
 	fs.Usage = func() {
@@ -132,6 +139,7 @@ func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []st
 		}
 		return nil, nil, nil, usagef("%v; run \"prodlint lint --help\"", err)
 	}
+	f.kubeSet = fs.Changed("kube-version")
 	pos := fs.Args()
 	var files []string
 	if n := fs.ArgsLenAtDash(); n >= 0 {
@@ -234,7 +242,7 @@ func exitCode(res *lint.Result, failOn lint.Severity) int {
 	}
 	if failOn != lint.None {
 		for _, f := range res.Findings {
-			if f.Severity >= failOn && f.Baseline != lint.Unchanged {
+			if f.Severity >= failOn && f.Baseline != lint.Unchanged && f.Suppressed == nil {
 				return exitFindings
 			}
 		}
@@ -262,13 +270,13 @@ func writeReport(f *lintFlags, res *lint.Result, root string, stdout, stderr io.
 	case "json":
 		err = report.JSON(w, res, v)
 	case "sarif":
-		err = sarif.Write(w, res, sarif.Options{Version: v, Category: f.category, RootURI: fileURI(root)})
+		err = sarif.Write(w, res, sarif.Options{Version: v, Category: f.category, RootURI: fileURI(root), IncludeSuppressed: f.inclSupp})
 	case "github":
 		err = report.GitHub(w, res)
 	default:
 		tty := !toFile && isTerminal(stdout)
 		color := f.color == "always" || f.color == "auto" && tty && os.Getenv("NO_COLOR") == ""
-		err = report.Text(w, res, report.TextOptions{Color: color, Snippets: tty, Root: root})
+		err = report.Text(w, res, report.TextOptions{Color: color, Snippets: tty, Root: root, ShowSuppressed: f.showSupp})
 	}
 	if err != nil {
 		return fmt.Errorf("write %s report: %w", f.format, err)

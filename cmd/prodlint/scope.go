@@ -112,20 +112,36 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 		return nil, fmt.Errorf("%s: %w", sc.root, err)
 	}
 	opts.FS = fsys
+	settings, err := loadSettings(f, sc, fsys)
+	if err != nil {
+		return nil, err
+	}
+	if settings.KubeVersion != "" && !f.kubeSet {
+		if opts.KubeVersion, err = normalizeKubeVersion(settings.KubeVersion); err != nil {
+			return nil, err
+		}
+	}
+	opts.APIVersions = append(opts.APIVersions, settings.APIVersions...)
 	disc, err := render.Discover(fsys, sc.under)
 	if err != nil {
 		return nil, usagef("%s: %v", sc.path, err)
 	}
-	targets, discErrs := disc.Targets, disc.Errors
+	targets, discErrs := applySettings(settings, disc.Targets), disc.Errors
+	global := []string{configFile}
+	if f.config != "" {
+		if rel, err := relTo(sc.root, f.config); err == nil {
+			global = append(global, rel)
+		}
+	}
 	var g *render.Graph
 	if sc.changed != nil || f.shardCount > 0 {
-		g = render.BuildGraph(fsys, targets, configFile)
+		g = render.BuildGraph(fsys, targets, global...)
 	}
 	if f.shardCount > 0 {
 		// Shards come from the whole tree, so a target's shard does not
 		// depend on the change.
 		targets = g.Shards(f.shardCount)[f.shardIndex]
-		g = render.BuildGraph(fsys, targets, configFile)
+		g = render.BuildGraph(fsys, targets, global...)
 		if f.shardIndex > 0 {
 			discErrs = nil // reported once, by the first shard
 		}
@@ -139,10 +155,10 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 			return nil, nil
 		}
 	}
-	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel}
+	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded}
 	var failedAtBase map[string]bool
 	if sc.baseRev != "" {
-		cfg.Baseline, failedAtBase, err = lintBase(sc, targets, opts, f.parallel)
+		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -174,25 +190,27 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 // straight from git objects, and returns the baseline and the targets that
 // failed to render there. A target that did not exist at the base has no
 // baseline findings, so all its findings are new.
-func lintBase(sc *scope, targets []render.Target, opts render.Options, parallel int) (*lint.Baseline, map[string]bool, error) {
+// The configuration of the head applies to both sides.
+func lintBase(sc *scope, settings *lint.Settings, head lint.Config) (*lint.Baseline, map[string]bool, error) {
 	baseFS, err := sc.repo.TreeFS(sc.baseRev)
 	if err != nil {
 		return nil, nil, err
 	}
-	opts.FS = baseFS
+	cfg := head
+	cfg.Render.FS = baseFS
 	atBase := map[string]render.Target{}
 	if disc, err := render.Discover(baseFS, sc.under); err == nil {
-		for _, t := range disc.Targets {
+		for _, t := range applySettings(settings, disc.Targets) {
 			atBase[t.String()] = t
 		}
 	}
-	var baseTargets []render.Target
-	for _, t := range targets {
+	cfg.Targets = nil
+	for _, t := range head.Targets {
 		if bt, ok := atBase[t.String()]; ok {
-			baseTargets = append(baseTargets, bt)
+			cfg.Targets = append(cfg.Targets, bt)
 		}
 	}
-	res := lint.Run(context.Background(), lint.Config{Targets: baseTargets, Renderers: renderers(), Render: opts, Parallel: parallel})
+	res := lint.Run(context.Background(), cfg)
 	failed := map[string]bool{}
 	for _, e := range res.Errors {
 		failed[e.Target.String()] = true

@@ -101,6 +101,12 @@ func newJob(ctx context.Context, t render.Target, opts render.Options) (*job, er
 		return nil, err
 	}
 	rel := common.ReleaseOptions{Name: opts.ReleaseName, Namespace: opts.Namespace, Revision: 1, IsInstall: true}
+	if t.ReleaseName != "" {
+		rel.Name = t.ReleaseName
+	}
+	if t.Namespace != "" {
+		rel.Namespace = t.Namespace
+	}
 	if rel.Name == "" {
 		rel.Name = DefaultReleaseName
 	}

@@ -1,0 +1,288 @@
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ConfigFile is the name of the configuration file at the repository root.
+const ConfigFile = ".prodlint.yaml"
+
+// Settings is the content of .prodlint.yaml.
+//
+//	kubeVersion: "1.33"
+//	apiVersions: [monitoring.coreos.com/v1]
+//	rules:
+//	  default-service-account: off       # off, note, warning, error, or on (default severity)
+//	  missing-cpu-limit: warning         # opt-in rules are enabled by naming them
+//	exclude:
+//	  - legacy/**
+//	charts:
+//	  charts/web:
+//	    valuesFiles: [values-prod.yaml]  # extra variants
+//	    releaseName: web
+//	    namespace: shop
+//	workloads:
+//	  - apiVersion: example.com/v1
+//	    kind: Worker
+//	    podTemplate: spec.template
+type Settings struct {
+	// File is where the settings were read from ("" for defaults).
+	File        string                   `yaml:"-"`
+	KubeVersion string                   `yaml:"kubeVersion"`
+	APIVersions []string                 `yaml:"apiVersions"`
+	Rules       map[string]string        `yaml:"rules"`
+	Exclude     []string                 `yaml:"exclude"`
+	Charts      map[string]ChartSettings `yaml:"charts"`
+	Workloads   []WorkloadKind           `yaml:"workloads"`
+
+	exclude []*regexp.Regexp
+}
+
+// ChartSettings are per-chart render settings, keyed by the chart folder.
+type ChartSettings struct {
+	ValuesFiles []string `yaml:"valuesFiles"`
+	ReleaseName string   `yaml:"releaseName"`
+	Namespace   string   `yaml:"namespace"`
+}
+
+// WorkloadKind declares a custom resource that embeds a pod template, so
+// that the workload rules check it.
+type WorkloadKind struct {
+	APIVersion  string `yaml:"apiVersion"`
+	Kind        string `yaml:"kind"`
+	PodTemplate string `yaml:"podTemplate"`
+}
+
+// ConfigError is a problem in the configuration file, with its line.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+var yamlErrLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// ParseSettings reads and validates a configuration file. Unknown keys,
+// unknown rule ids and bad values are errors naming the file and line.
+func ParseSettings(file string, b []byte) (*Settings, error) {
+	s := &Settings{File: file}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, configYAMLError(file, err)
+	}
+	if len(root.Content) == 0 {
+		return s, nil // an empty file is the default configuration
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
+		return nil, configYAMLError(file, err)
+	}
+	s.File = file
+	doc := root.Content[0]
+	if err := s.validate(doc); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func configYAMLError(file string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		err = errors.New(te.Errors[0])
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		msg = m[2]
+		msg = strings.Replace(msg, "not found in type lint.Settings", "is not a prodlint setting (kubeVersion, apiVersions, rules, exclude, charts, workloads)", 1)
+		msg = strings.Replace(msg, "not found in type lint.ChartSettings", "is not a chart setting (valuesFiles, releaseName, namespace)", 1)
+		msg = strings.Replace(msg, "not found in type lint.WorkloadKind", "is not a workload setting (apiVersion, kind, podTemplate)", 1)
+		return &ConfigError{File: file, Line: line, Msg: msg}
+	}
+	return &ConfigError{File: file, Msg: "invalid YAML: " + msg}
+}
+
+// validate checks what the YAML decoder cannot: rule ids and levels,
+// exclude patterns, chart folders, workload kinds.
+func (s *Settings) validate(doc *yaml.Node) error {
+	if rules := child(doc, "rules"); rules != nil && rules.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(rules.Content); i += 2 {
+			k, v := rules.Content[i], rules.Content[i+1]
+			if _, ok := Lookup(k.Value); !ok {
+				return &ConfigError{s.File, k.Line, fmt.Sprintf("unknown rule %q; run \"prodlint rules\" to list them", k.Value)}
+			}
+			if _, _, err := ruleLevel(v.Value); err != nil {
+				return &ConfigError{s.File, v.Line, fmt.Sprintf("rule %s: %v", k.Value, err)}
+			}
+		}
+	}
+	if ex := child(doc, "exclude"); ex != nil {
+		for _, n := range ex.Content {
+			re, err := globRegexp(n.Value)
+			if err != nil {
+				return &ConfigError{s.File, n.Line, fmt.Sprintf("exclude %q: %v", n.Value, err)}
+			}
+			s.exclude = append(s.exclude, re)
+		}
+	}
+	if kv := child(doc, "kubeVersion"); kv != nil && !kubeVersionRe.MatchString(kv.Value) {
+		return &ConfigError{s.File, kv.Line, fmt.Sprintf("kubeVersion %q: use a Kubernetes version such as 1.34", kv.Value)}
+	}
+	if ws := child(doc, "workloads"); ws != nil {
+		for i, w := range s.Workloads {
+			line := ws.Line
+			if i < len(ws.Content) {
+				line = ws.Content[i].Line
+			}
+			group, _, _ := strings.Cut(w.APIVersion, "/")
+			if !strings.Contains(w.APIVersion, "/") || w.Kind == "" || w.PodTemplate == "" {
+				return &ConfigError{s.File, line, "a workload needs apiVersion (group/version), kind and podTemplate (such as spec.template)"}
+			}
+			if err := RegisterWorkloadKind(group, w.Kind, w.PodTemplate); err != nil {
+				return &ConfigError{s.File, line, err.Error()}
+			}
+		}
+	}
+	if cs := child(doc, "charts"); cs != nil && cs.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(cs.Content); i += 2 {
+			k := cs.Content[i]
+			if strings.HasPrefix(k.Value, "/") || strings.HasPrefix(k.Value, "../") {
+				return &ConfigError{s.File, k.Line, fmt.Sprintf("chart %q: use the chart folder relative to the repository root", k.Value)}
+			}
+		}
+	}
+	return nil
+}
+
+var kubeVersionRe = regexp.MustCompile(`^v?1\.\d+(\.\d+)?$`)
+
+func child(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// ruleLevel parses a rule setting: off, on, note, warning or error. on
+// keeps the default severity (sev is None then).
+func ruleLevel(s string) (enabled bool, sev Severity, err error) {
+	switch strings.ToLower(s) {
+	case "off", "false", "disabled":
+		return false, None, nil
+	case "on", "true", "enabled":
+		return true, None, nil
+	}
+	sev, err = ParseSeverity(s)
+	if err != nil || sev == None {
+		return false, None, fmt.Errorf("%q: use off, on, note, warning or error", s)
+	}
+	return true, sev, nil
+}
+
+// EnabledRules returns the rules to run: the default rules, minus those set
+// to off, plus opt-in rules that are named, with severity overrides applied
+// (on copies; the registry is never changed).
+func (s *Settings) EnabledRules() []*Rule {
+	var out []*Rule
+	for _, r := range Rules() {
+		enabled := !r.OptIn
+		sev := None
+		if v, ok := s.Rules[r.ID]; ok {
+			enabled, sev, _ = ruleLevel(v)
+		}
+		if !enabled {
+			continue
+		}
+		if sev != None && sev != r.Severity {
+			c := *r
+			c.Severity = sev
+			r = &c
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Excluded reports whether a repository-relative path matches an exclude
+// pattern.
+func (s *Settings) Excluded(p string) bool {
+	for _, re := range s.exclude {
+		if re.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ChartNames lists the charts with settings, sorted.
+func (s *Settings) ChartNames() []string {
+	var names []string
+	for n := range s.Charts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// globRegexp turns a path glob into a regexp: ** matches any number of
+// folders, * and ? stay within one folder, a pattern without a slash matches
+// the name at any depth, and a folder pattern matches everything below it.
+func globRegexp(g string) (*regexp.Regexp, error) {
+	if g == "" {
+		return nil, errors.New("empty pattern")
+	}
+	g = strings.TrimPrefix(g, "./")
+	anyDepth := !strings.Contains(strings.TrimSuffix(g, "/"), "/")
+	g = strings.TrimSuffix(g, "/")
+	var b strings.Builder
+	if anyDepth {
+		b.WriteString("(^|.*/)")
+	} else {
+		b.WriteString("^")
+	}
+	for i := 0; i < len(g); i++ {
+		c := g[i]
+		switch {
+		case c == '*' && i+1 < len(g) && g[i+1] == '*':
+			i++
+			if i+1 < len(g) && g[i+1] == '/' {
+				i++
+				b.WriteString("(.*/)?")
+			} else {
+				b.WriteString(".*")
+			}
+		case c == '*':
+			b.WriteString("[^/]*")
+		case c == '?':
+			b.WriteString("[^/]")
+		case c == '[' || c == ']':
+			return nil, errors.New("character classes are not supported; use * and **")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("(/.*)?$")
+	return regexp.Compile(b.String())
+}
