@@ -97,6 +97,9 @@ type Env struct {
 	KubeVersion string
 	// Target is the target the objects came from.
 	Target render.Target
+	// CRDs are the CustomResourceDefinitions rendered by every target of
+	// the run, for validating custom resources.
+	CRDs []*render.Object
 }
 
 // Pass is the unit a check runs on: one object, with the other objects of the

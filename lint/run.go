@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/prodlint/prodlint/render"
 )
@@ -27,6 +28,9 @@ type Config struct {
 	// Parallel is the number of targets rendered at once; 0 means one per
 	// core.
 	Parallel int
+	// TargetTimeout is the time budget of one target's render (all its
+	// variants); 0 means DefaultTargetTimeout.
+	TargetTimeout time.Duration
 	// Exclude, when set, drops findings located in the files it matches.
 	Exclude func(file string) bool
 	// Baseline, when set, is the lint result of the change's base revision:
@@ -83,6 +87,25 @@ func Run(ctx context.Context, cfg Config) *Result {
 	if par <= 0 {
 		par = runtime.GOMAXPROCS(0)
 	}
+	// Phase 1: render every target, in parallel.
+	rendered := make([]renderedTarget, len(cfg.Targets))
+	parallel(len(cfg.Targets), par, func(i int) {
+		t := cfg.Targets[i]
+		vs, err := renderWithTimeout(ctx, cfg, t)
+		rendered[i] = renderedTarget{target: t, variants: vs, err: err}
+	})
+	// Phase 2: what rules may need from every render (CRD schemas).
+	var crds []*render.Object
+	for _, r := range rendered {
+		for _, v := range r.variants {
+			for _, o := range v.Objects {
+				if o.Kind == "CustomResourceDefinition" && strings.HasPrefix(o.APIVersion, "apiextensions.k8s.io/") {
+					crds = append(crds, o)
+				}
+			}
+		}
+	}
+	// Phase 3: check every variant, in parallel.
 	type out struct {
 		findings []Finding
 		errs     []*TargetError
@@ -92,40 +115,31 @@ func Run(ctx context.Context, cfg Config) *Result {
 		files    []string
 	}
 	outs := make([]out, len(cfg.Targets))
-	sem := make(chan struct{}, par)
-	var wg sync.WaitGroup
-	for i, t := range cfg.Targets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			o := &outs[i]
-			vs, err := renderSafely(ctx, cfg.Renderers, t, cfg.Render)
+	parallel(len(rendered), par, func(i int) {
+		r, o := rendered[i], &outs[i]
+		t := r.target
+		if r.err != nil {
+			o.errs = append(o.errs, &TargetError{Target: t, Err: r.err})
+		}
+		for _, v := range r.variants {
+			if v.Err != nil {
+				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: v.Err})
+			}
+			for _, n := range v.Notes {
+				o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
+			}
+			o.objects += len(v.Objects)
+			fs, sups, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t, CRDs: crds}, v)
 			if err != nil {
-				o.errs = append(o.errs, &TargetError{Target: t, Err: err})
+				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
 			}
-			for _, v := range vs {
-				if v.Err != nil {
-					o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: v.Err})
-				}
-				for _, n := range v.Notes {
-					o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
-				}
-				o.objects += len(v.Objects)
-				fs, sups, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t}, v)
-				if err != nil {
-					o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
-				}
-				o.findings = append(o.findings, fs...)
-				o.sups = append(o.sups, sups...)
-				for _, obj := range v.Objects {
-					o.files = append(o.files, obj.File)
-				}
+			o.findings = append(o.findings, fs...)
+			o.sups = append(o.sups, sups...)
+			for _, obj := range v.Objects {
+				o.files = append(o.files, obj.File)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	res := &Result{Targets: cfg.Targets}
 	var sups []*suppression
 	files := map[string]bool{}
@@ -150,6 +164,63 @@ func Run(ctx context.Context, cfg Config) *Result {
 	}
 	res.Findings = PostProcess(res.Findings, cfg.Targets)
 	return res
+}
+
+// renderedTarget is a target's render output.
+type renderedTarget struct {
+	target   render.Target
+	variants []*render.Variant
+	err      error
+}
+
+// parallel calls f(0..n-1) on at most par goroutines at once.
+func parallel(n, par int, f func(i int)) {
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
+// DefaultTargetTimeout is the default time budget of one target's render.
+const DefaultTargetTimeout = 60 * time.Second
+
+// renderWithTimeout renders a target within the time budget. A render that
+// runs over becomes that target's error; its goroutine is abandoned (Helm
+// stops at the context, kustomize cannot be stopped), which is fine for a
+// command that exits afterwards.
+func renderWithTimeout(ctx context.Context, cfg Config, t render.Target) ([]*render.Variant, error) {
+	budget := cfg.TargetTimeout
+	if budget <= 0 {
+		budget = DefaultTargetTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	type result struct {
+		vs  []*render.Variant
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		vs, err := renderSafely(ctx, cfg.Renderers, t, cfg.Render)
+		done <- result{vs, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err == nil && ctx.Err() != nil {
+			r.err = fmt.Errorf("render took longer than %s (--target-timeout); the output may be incomplete", budget)
+		}
+		return r.vs, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("render took longer than %s and was stopped (--target-timeout); look for a runaway template or a huge input", budget)
+	}
 }
 
 func renderSafely(ctx context.Context, rs map[render.Kind]render.Renderer, t render.Target, opts render.Options) (vs []*render.Variant, err error) {

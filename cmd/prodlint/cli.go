@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -104,6 +105,7 @@ type lintFlags struct {
 	kubeSet     bool // --kube-version was given
 	showSupp    bool
 	inclSupp    bool
+	timeout     time.Duration
 }
 
 func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []string, error) {
@@ -122,6 +124,7 @@ func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []st
 	fs.StringVar(&f.category, "sarif-category", "prodlint", "SARIF automationDetails category (one per tool and target set)")
 	fs.StringVar(&f.base, "base", "", "lint what changed since the merge base of `REV` and HEAD (origin/main, a tag, a SHA), work tree changes included")
 	fs.BoolVar(&f.staged, "staged", false, "lint what the index changes against HEAD (what a commit would contain)")
+	fs.DurationVar(&f.timeout, "target-timeout", lint.DefaultTargetTimeout, "time budget of one target's render; a target that runs over fails with a clear error")
 	fs.StringVar(&f.config, "config", "", "configuration `FILE` (default: .prodlint.yaml at the repository root, if present)")
 	fs.BoolVar(&f.showSupp, "show-suppressed", false, "text and GitHub output: also show findings suppressed in the source")
 	fs.BoolVar(&f.inclSupp, "include-suppressed", false, "SARIF: keep suppressed findings (with their justification); GitHub code scanning would show them as open alerts")
@@ -222,6 +225,9 @@ func (f *lintFlags) validate(paths []string) (render.Options, lint.Severity, err
 	}
 	if f.base != "" && f.staged {
 		return opts, 0, usagef("--base and --staged exclude each other")
+	}
+	if f.timeout <= 0 {
+		return opts, 0, usagef("--target-timeout %s: use a positive duration such as 60s", f.timeout)
 	}
 	if f.shard != "" {
 		var i, n int

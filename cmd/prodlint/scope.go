@@ -155,7 +155,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 			return nil, nil
 		}
 	}
-	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded}
+	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded, TargetTimeout: f.timeout}
 	var failedAtBase map[string]bool
 	if sc.baseRev != "" {
 		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg)
