@@ -31,6 +31,7 @@ Helm charts and kustomizations.
 
 Usage:
   prodlint lint [flags] [PATH]   lint every target under PATH (default .)
+  prodlint render [PATH]         print the objects prodlint lints, with their source
   prodlint rules                 list the rules
   prodlint explain RULE          print a rule's documentation
   prodlint version               print version, commit and build date
@@ -60,6 +61,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "lint":
 		code, err = lintCmd(rest, stdout, stderr)
+	case "render":
+		code, err = renderCmd(rest, stdout, stderr)
 	case "rules":
 		err = rulesCmd(rest, stdout)
 	case "explain":
