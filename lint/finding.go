@@ -46,6 +46,9 @@ type Finding struct {
 	Hook string `json:"hook,omitempty"`
 	// Location is where a person fixes it.
 	Location render.Location `json:"location"`
+	// Related are other places that explain the finding (the values file
+	// line that set the value, the base a patch changed).
+	Related []render.Related `json:"related,omitempty"`
 	// Fingerprint identifies the problem independently of line numbers:
 	// rule, target, object and path.
 	Fingerprint string `json:"fingerprint"`

@@ -319,6 +319,14 @@ func newFinding(r *Rule, t render.Target, variant string, obj *render.Object, p 
 	var loc render.Location
 	if obj.Locator != nil {
 		loc = obj.Locator.Locate(p.Path)
+		if rl, ok := obj.Locator.(render.RelatedLocator); ok {
+			for _, r := range rl.Related(p.Path) {
+				if r.Location.File != "" && r.Location != loc {
+					r.Location = r.Location.Normalize()
+					f.Related = append(f.Related, r)
+				}
+			}
+		}
 	}
 	if loc.File == "" {
 		loc.File = obj.File
@@ -335,7 +343,45 @@ func newFinding(r *Rule, t render.Target, variant string, obj *render.Object, p 
 //     kustomize base used by overlays) into one finding;
 //  3. sort.
 func PostProcess(fs []Finding, targets []render.Target) []Finding {
-	return sortFindings(mergeTargets(mergeVariants(fs, targets)))
+	return sortFindings(mergeTargets(promoteValues(mergeVariants(fs, targets))))
+}
+
+// promoteValues makes the values file line the primary location of a
+// finding that only some variants of a chart have, when that variant's own
+// values file supplied the value: the template line is shared by every
+// variant, the values line is what to edit. The template line stays as a
+// related location.
+func promoteValues(fs []Finding) []Finding {
+	for i := range fs {
+		f := &fs[i]
+		if len(f.Variants) == 0 || f.TargetKind != render.Helm {
+			continue
+		}
+		j, values := -1, 0
+		for k, r := range f.Related {
+			if r.Value {
+				j, values = k, values+1
+			}
+		}
+		if values != 1 || !fromVariant(f, f.Related[j].Location.File) {
+			continue
+		}
+		tmpl := render.Related{Location: f.Location, Message: "template line"}
+		f.Location = f.Related[j].Location
+		f.Related = append(append(slices.Clone(f.Related[:j]), f.Related[j+1:]...), tmpl)
+	}
+	return fs
+}
+
+// fromVariant reports whether file is the values file of one of the
+// finding's variants.
+func fromVariant(f *Finding, file string) bool {
+	for _, v := range f.Variants {
+		if v != "" && render.Rel(f.Target, v) == file {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeVariants makes one finding of one problem rendered by several
@@ -351,6 +397,7 @@ func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 		k := key{f.Rule, f.Message, f.Fingerprint, f.Location}
 		if i, ok := idx[k]; ok {
 			out[i].Variants = appendUnique(out[i].Variants, f.Variants...)
+			out[i].Related = appendRelated(out[i].Related, f.Related...)
 			out[i].Baseline = mergeBaseline(out[i].Baseline, f.Baseline)
 			continue
 		}
@@ -398,6 +445,15 @@ func mergeTargets(fs []Finding) []Finding {
 		m.Baseline = mergeBaseline(m.Baseline, f.Baseline)
 	}
 	return out
+}
+
+func appendRelated(rs []render.Related, more ...render.Related) []render.Related {
+	for _, m := range more {
+		if !slices.ContainsFunc(rs, func(r render.Related) bool { return r.Location == m.Location }) {
+			rs = append(rs, m)
+		}
+	}
+	return rs
 }
 
 func appendUnique(s []string, vs ...string) []string {

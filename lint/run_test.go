@@ -151,3 +151,39 @@ func TestMergeTargetsAndVariants(t *testing.T) {
 		t.Errorf("fingerprint %s, want the smallest %s", m.Fingerprint, min)
 	}
 }
+
+// valueLocator places every path on the template line and names a values
+// file line as the source of the value.
+type valueLocator struct{ values render.Location }
+
+func (l valueLocator) Locate(render.Path) render.Location {
+	return render.Location{File: "charts/web/templates/d.yaml", Line: 9}
+}
+
+func (l valueLocator) Related(render.Path) []render.Related {
+	return []render.Related{{Location: l.values, Message: "value set here", Value: true}}
+}
+
+func TestValuesFileBecomesPrimary(t *testing.T) {
+	src := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nfoo: 1\n"
+	variant := func(name, valuesFile string) *render.Variant {
+		objs := objects(t, "charts/web/templates/d.yaml", src)
+		objs[0].Locator = valueLocator{render.Location{File: valuesFile, Line: 4, Col: 3}}
+		return &render.Variant{Name: name, Objects: objs}
+	}
+	tg := render.Target{Kind: render.Helm, Dir: "charts/web", Variants: []string{"ci/a-values.yaml", "ci/b-values.yaml"}}
+	run := func(vs ...*render.Variant) []Finding {
+		r := fakeRenderer{"charts/web": func(render.Target) ([]*render.Variant, error) { return vs, nil }}
+		return Run(context.Background(), Config{Targets: []render.Target{tg}, Renderers: map[render.Kind]render.Renderer{render.Helm: r}, Rules: []*Rule{testRule}}).Findings
+	}
+	// only ci/b sets the value: its line is what to edit
+	fs := run(variant("ci/b-values.yaml", "charts/web/ci/b-values.yaml"))
+	if len(fs) != 1 || fs[0].Location.File != "charts/web/ci/b-values.yaml" || len(fs[0].Related) != 1 || fs[0].Related[0].Location.Line != 9 {
+		t.Errorf("one variant: %+v", fs)
+	}
+	// every variant has it from values.yaml: the template stays primary
+	fs = run(variant("", "charts/web/values.yaml"), variant("ci/a-values.yaml", "charts/web/values.yaml"), variant("ci/b-values.yaml", "charts/web/values.yaml"))
+	if len(fs) != 1 || fs[0].Location.File != "charts/web/templates/d.yaml" || fs[0].Variants != nil || len(fs[0].Related) != 1 {
+		t.Errorf("all variants: %+v", fs)
+	}
+}

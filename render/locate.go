@@ -43,6 +43,23 @@ type Locator interface {
 	Locate(p Path) Location
 }
 
+// Related is a secondary location that helps explain a finding: the values
+// file line that supplied a value, the base resource a patch changed.
+type Related struct {
+	Location Location `json:"location"`
+	// Message says what is there ("value set here", "base resource").
+	Message string `json:"message"`
+	// Value marks the place that supplied the offending value (a values
+	// file key), which can become the primary location.
+	Value bool `json:"-"`
+}
+
+// RelatedLocator is implemented by locators that know more than one place
+// for a path.
+type RelatedLocator interface {
+	Related(p Path) []Related
+}
+
 // NodeLocator locates paths in a YAML document that was parsed from File
 // with real positions (a plain manifest, or a kustomize origin file).
 type NodeLocator struct {

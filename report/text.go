@@ -68,6 +68,10 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 		if f.Suppressed != nil {
 			fmt.Fprintf(bw, "    %s\n", c(dim, "suppressed: "+f.Suppressed.Justification))
 		}
+		for _, r := range f.Related {
+			rl := r.Location
+			fmt.Fprintf(bw, "    %s %s\n", c(dim, fmt.Sprintf("%s:%d:%d:", rl.File, rl.Line, rl.Col)), c(dim, r.Message))
+		}
 		if opts.Snippets {
 			if line, ok := src.line(l.File, l.Line); ok {
 				writeSnippet(bw, line, l.Line, l.Col, l.EndCol, l.EndLine == l.Line, c)

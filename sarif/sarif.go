@@ -421,6 +421,11 @@ func result(f *lint.Finding, ruleIndex int) *sarif.Result {
 		}
 		r.AddSuppression(sup)
 	}
+	for i, rel := range f.Related {
+		rl := physicalLocation(rel.Location)
+		rl.WithID(i + 1).WithMessage(sarif.NewTextMessage(rel.Message))
+		r.AddRelatedLocation(rl)
+	}
 	return r.
 		WithRuleIndex(ruleIndex).
 		WithLevel(level(f.Severity)).
