@@ -95,9 +95,10 @@ func Run(ctx context.Context, cfg Config) *Result {
 		rendered[i] = renderedTarget{target: t, variants: vs, err: err}
 	})
 	// Phase 2: what rules may need from every render (CRD schemas).
-	var crds []*render.Object
+	var crds, all []*render.Object
 	for _, r := range rendered {
 		for _, v := range r.variants {
+			all = append(all, v.Objects...)
 			for _, o := range v.Objects {
 				if o.Kind == "CustomResourceDefinition" && strings.HasPrefix(o.APIVersion, "apiextensions.k8s.io/") {
 					crds = append(crds, o)
@@ -151,6 +152,11 @@ func Run(ctx context.Context, cfg Config) *Result {
 		sups = append(sups, o.sups...)
 		for _, f := range o.files {
 			files[f] = true
+		}
+	}
+	if runsCustomSchemaRules(rules) {
+		if n := SchemaCoverageNote(all, crds); n != "" {
+			res.Notes = append(res.Notes, n)
 		}
 	}
 	res.Notes = uniq(res.Notes)
