@@ -194,8 +194,13 @@ func lintCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitRender, err
 	}
 	if res == nil {
-		fmt.Fprintln(stdout, "nothing to lint: the change touches no Helm chart, kustomization or Kubernetes manifest")
-		return exitOK, nil
+		const nothing = "nothing to lint: the change touches no Helm chart, kustomization or Kubernetes manifest"
+		if f.format == "text" && f.output == "" {
+			fmt.Fprintln(stdout, nothing)
+			return exitOK, nil
+		}
+		// Machine formats always get a report, so that pipelines can rely on it.
+		res = &lint.Result{Notes: []string{nothing}}
 	}
 	if err := writeReport(f, res, scope.root, stdout, stderr); err != nil {
 		return exitRender, err
