@@ -27,7 +27,6 @@ import (
 	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
-	"helm.sh/helm/v4/pkg/engine"
 )
 
 // Defaults for Options fields left empty.
@@ -147,7 +146,7 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
 		return
 	}
 	tpls := j.chart.templates(ch)
-	out, err := engine.Engine{}.RenderWithContext(ctx, ch, rv)
+	out, err := newEngine().RenderWithContext(ctx, ch, rv)
 	if err != nil {
 		v.Err = tpls.engineError(j.dir, err)
 		return
@@ -167,6 +166,7 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
 		if note := j.locate(ctx, ch, vals, tpls, objs); note != "" {
 			v.Notes = append(v.Notes, note)
 		}
+		setValueSources(objs, j.valueSources(files))
 	}
 	v.Err = errors.Join(errs...)
 }
@@ -205,7 +205,7 @@ func (j *job) locate(ctx context.Context, ch *chartv2.Chart, vals map[string]any
 	mc := j.chart.markedChart(ch)
 	rv, err := commonutil.ToRenderValuesWithSchemaValidation(mc, vals, j.rel, j.caps, true)
 	if err == nil {
-		marked, err = engine.Engine{}.RenderWithContext(ctx, mc, rv)
+		marked, err = newEngine().RenderWithContext(ctx, mc, rv)
 	}
 	if err != nil {
 		marked = nil

@@ -34,6 +34,8 @@ type locator struct {
 
 	marked *yaml.Node // the object's mapping node in the marked render
 	lines  []string   // the marked document's rendered lines
+
+	values *valueSources // the variant's values files, for Related (valuesource.go)
 }
 
 // Locate implements render.Locator.

@@ -31,6 +31,26 @@ func (l objectLocator) Locate(p render.Path) render.Location {
 			return loc
 		}
 	}
+	// A list element that a patch added (a sidecar container) is not in
+	// the object's own document: a field missing inside it is shown at the
+	// element in the patch that added it.
+	if l.origin != nil {
+		for i := len(p) - 1; i > 0; i-- {
+			if p[i].Match == "" {
+				continue
+			}
+			q := p[:i+1]
+			if show, _ := walk(l.origin, byName(q, l.node)); show != nil {
+				break
+			}
+			for _, s := range l.sources {
+				if loc, ok := s.locate(q, l.node); ok {
+					return loc
+				}
+			}
+			break
+		}
+	}
 	return l.fallback.Locate(p)
 }
 

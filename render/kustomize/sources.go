@@ -258,6 +258,11 @@ func (s jsonSource) locate(p render.Path, obj *yaml.Node) (render.Location, bool
 			if n := walkTokens(op.value, rest); n != nil {
 				return s.span.at(n), true
 			}
+			// The field is missing inside the value: its deepest
+			// existing node (a container's "- name:" line).
+			if n := deepestTokens(op.value, rest); n != nil {
+				return s.span.at(n), true
+			}
 		}
 		return s.span.at(op.key), true
 	}
@@ -323,6 +328,36 @@ func nodeAtTokens(n *yaml.Node, toks []string) *yaml.Node {
 		_, n = mapGet(n, t)
 	}
 	return resolve(n)
+}
+
+// deepestTokens returns the node that shows the deepest of toks that exists
+// in n (the key node, or an element's first key), or nil when the first is
+// missing.
+func deepestTokens(n *yaml.Node, toks []string) *yaml.Node {
+	var show *yaml.Node
+	for _, t := range toks {
+		n = resolve(n)
+		if n == nil {
+			return show
+		}
+		if n.Kind == yaml.SequenceNode {
+			i, err := strconv.Atoi(t)
+			if err != nil {
+				return show
+			}
+			if n = elementAt(n, i); n == nil {
+				return show
+			}
+			show = firstKey(n)
+			continue
+		}
+		k, v := mapGet(n, t)
+		if k == nil {
+			return show
+		}
+		show, n = k, v
+	}
+	return show
 }
 
 // walkTokens returns the node that shows JSON pointer tokens in n (the key

@@ -1,0 +1,5 @@
+{{- define "app.securityContext" -}}
+runAsNonRoot: true
+readOnlyRootFilesystem: true
+privileged: true
+{{- end }}
