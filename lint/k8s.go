@@ -17,11 +17,66 @@ import (
 
 // This file holds small Kubernetes helpers shared by the rules.
 
-// linuxPod reports whether the pod runs Linux containers. The Linux-only
-// security fields (privileged, capabilities, runAsUser, ...) are forbidden
-// for pods with spec.os.name: windows, so rules about them skip such pods.
-func linuxPod(pt *PodTemplate) bool {
-	return pt.Spec.OS == nil || pt.Spec.OS.Name != corev1.Windows
+// linuxPod returns the pod template of a workload whose pods run Linux
+// containers, or nil. The Linux-only security fields (privileged,
+// capabilities, runAsUser, ...) are forbidden for pods with spec.os.name:
+// windows, so rules about them skip such pods.
+func linuxPod(o *render.Object) *PodTemplate {
+	pt := Pod(o)
+	if pt == nil || (pt.Spec.OS != nil && pt.Spec.OS.Name == corev1.Windows) {
+		return nil
+	}
+	return pt
+}
+
+// linuxContainers returns the containers of a workload whose pods run
+// Linux (see linuxPod), and none for other objects.
+func linuxContainers(o *render.Object) []Container {
+	if pt := linuxPod(o); pt != nil {
+		return pt.Containers()
+	}
+	return nil
+}
+
+// unprivileged returns the containers of cs that do not run privileged.
+// Rules about confinement (capabilities, seccomp, AppArmor, SELinux,
+// privilege escalation) skip privileged containers: nothing confines them,
+// and privileged-container reports them.
+func unprivileged(cs []Container) []Container {
+	var out []Container
+	for _, c := range cs {
+		if !privileged(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// settingReporter reports pod or container settings (a seccomp, SELinux or
+// AppArmor profile) that apply to containers, once where each is written:
+// in the container for a container's own setting, else on the pod, whose
+// setting may apply to several containers.
+type settingReporter struct {
+	p    *Pass
+	seen map[string]bool
+}
+
+func newSettingReporter(p *Pass) *settingReporter {
+	return &settingReporter{p: p, seen: map[string]bool{}}
+}
+
+// report reports the setting at path that applies to container c (own when
+// the container sets it), unless it was reported already.
+func (r *settingReporter) report(c Container, own bool, path render.Path, format string, args ...any) {
+	if r.seen[path.String()] {
+		return
+	}
+	r.seen[path.String()] = true
+	if own {
+		r.p.ReportContainer(c, path, format, args...)
+	} else {
+		r.p.Report(path, format, args...)
+	}
 }
 
 // securityContextPath is the path of a container's securityContext.
@@ -54,18 +109,30 @@ func capName(c corev1.Capability) string {
 	return s
 }
 
-// addsCapability reports whether a container adds capability name (in
-// capName form).
-func addsCapability(c Container, name string) bool {
+// capabilities returns the capabilities a container adds and drops (none
+// when unset).
+func capabilities(c Container) corev1.Capabilities {
 	if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
-		return false
+		return corev1.Capabilities{}
 	}
-	for _, a := range c.SecurityContext.Capabilities.Add {
-		if capName(a) == name {
+	return *c.SecurityContext.Capabilities
+}
+
+// hasCapability reports whether a capability list holds name (in capName
+// form).
+func hasCapability(list []corev1.Capability, name string) bool {
+	for _, x := range list {
+		if capName(x) == name {
 			return true
 		}
 	}
 	return false
+}
+
+// addsCapability reports whether a container adds capability name (in
+// capName form).
+func addsCapability(c Container, name string) bool {
+	return hasCapability(capabilities(c).Add, name)
 }
 
 // apiGroup returns the group of an apiVersion ("" for the core group v1).
@@ -88,15 +155,7 @@ func sameNamespace(a, b string) bool {
 
 // rawString returns the string at a chain of mapping keys in raw, or "".
 func rawString(raw map[string]any, keys ...string) string {
-	var cur any = raw
-	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return ""
-		}
-		cur = m[k]
-	}
-	s, _ := cur.(string)
+	s, _ := rawAt(raw, keys...).(string)
 	return s
 }
 
@@ -135,6 +194,20 @@ func autoscaler(o *render.Object, objs []*render.Object) *render.Object {
 		}
 	}
 	return nil
+}
+
+// podOrLimitRangeLimit reports whether a limit of resource r applies to
+// the containers of pt without a container limit: a pod-level limit, or a
+// default limit of a LimitRange of objs in namespace ns.
+func podOrLimitRangeLimit(pt *PodTemplate, objs []*render.Object, ns string, r corev1.ResourceName) bool {
+	if pr := pt.Spec.Resources; pr != nil {
+		if _, ok := pr.Limits[r]; ok {
+			return true
+		}
+	}
+	_, limits := limitRangeDefaults(objs, ns)
+	_, ok := limits[r]
+	return ok
 }
 
 // limitRangeDefaults returns the container resources that a LimitRange of
@@ -348,42 +421,59 @@ func (ix *renderIndex) networkPolicies() []decodedNetworkPolicy {
 	return ix.nps
 }
 
-// indexCache keeps the indexes of the renders being linted. A render's
-// objects are checked one after the other, each pass seeing the same
-// Objects slice, so a few entries are enough; a miss only costs time.
-var indexCache struct {
-	sync.Mutex
-	entries []*renderIndex
+// renderCache keeps what was computed from the objects of recent renders,
+// most recently used first. A render's objects are checked one after the
+// other, each pass seeing the same Objects slice, so a few entries are
+// enough; a miss only costs time.
+type renderCache[T any] struct {
+	mu      sync.Mutex
+	size    int
+	entries []renderCacheEntry[T]
 }
 
-const indexCacheSize = 32
+type renderCacheEntry[T any] struct {
+	objs []*render.Object
+	val  T
+}
+
+// get returns the value cached for objs, computing it with build (outside
+// the lock) on a miss.
+func (c *renderCache[T]) get(objs []*render.Object, build func() T) T {
+	c.mu.Lock()
+	for i, e := range c.entries {
+		if sameObjects(e.objs, objs) {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+			c.mu.Unlock()
+			return e.val
+		}
+	}
+	c.mu.Unlock()
+	v := build()
+	c.mu.Lock()
+	c.entries = append([]renderCacheEntry[T]{{objs, v}}, c.entries...)
+	if len(c.entries) > c.size {
+		c.entries = c.entries[:c.size]
+	}
+	c.mu.Unlock()
+	return v
+}
+
+// indexCache keeps the indexes of the renders being linted.
+var indexCache = renderCache[*renderIndex]{size: 32}
 
 // indexOf returns the index of the objects of a render.
 func indexOf(objs []*render.Object) *renderIndex {
-	indexCache.Lock()
-	for i, ix := range indexCache.entries {
-		if sameObjects(ix.objs, objs) {
-			copy(indexCache.entries[1:i+1], indexCache.entries[:i])
-			indexCache.entries[0] = ix
-			indexCache.Unlock()
-			return ix
+	return indexCache.get(objs, func() *renderIndex {
+		ix := &renderIndex{objs: objs, byObj: map[*render.Object]int{}}
+		for _, o := range objs {
+			if pt := Pod(o); pt != nil {
+				ix.byObj[o] = len(ix.pods)
+				ix.pods = append(ix.pods, workloadPod{Obj: o, Pod: pt, Labels: labels.Set(pt.Labels())})
+			}
 		}
-	}
-	indexCache.Unlock()
-	ix := &renderIndex{objs: objs, byObj: map[*render.Object]int{}}
-	for _, o := range objs {
-		if pt := Pod(o); pt != nil {
-			ix.byObj[o] = len(ix.pods)
-			ix.pods = append(ix.pods, workloadPod{Obj: o, Pod: pt, Labels: labels.Set(pt.Labels())})
-		}
-	}
-	indexCache.Lock()
-	indexCache.entries = append([]*renderIndex{ix}, indexCache.entries...)
-	if len(indexCache.entries) > indexCacheSize {
-		indexCache.entries = indexCache.entries[:indexCacheSize]
-	}
-	indexCache.Unlock()
-	return ix
+		return ix
+	})
 }
 
 func sameObjects(a, b []*render.Object) bool {
@@ -551,27 +641,29 @@ func autoscalerRange(a *render.Object) (min, max int64, ok bool) {
 	return min, max, okMin && okMax
 }
 
-// minReplicas returns the lowest number of replicas a replicated workload
-// runs: its autoscaler's minimum when one manages it, else its replica
-// count. ok is false for objects without replicas.
-func minReplicas(o *render.Object, objs []*render.Object) (int64, bool) {
+// replicaRange returns the lowest and highest number of replicas a
+// replicated workload runs: its autoscaler's range when one manages it,
+// else its replica count. ok is false for objects without replicas.
+func replicaRange(o *render.Object, objs []*render.Object) (min, max int64, ok bool) {
 	if a := autoscaler(o, objs); a != nil {
-		min, _, ok := autoscalerRange(a)
-		return min, ok
+		return autoscalerRange(a)
 	}
 	n, ok := Replicas(o)
-	return int64(n), ok
+	return int64(n), int64(n), ok
+}
+
+// minReplicas returns the lowest number of replicas a replicated workload
+// runs (see replicaRange).
+func minReplicas(o *render.Object, objs []*render.Object) (int64, bool) {
+	min, _, ok := replicaRange(o, objs)
+	return min, ok
 }
 
 // maxReplicas returns the highest number of replicas a replicated workload
-// runs: its autoscaler's maximum, else its replica count.
+// runs (see replicaRange).
 func maxReplicas(o *render.Object, objs []*render.Object) (int64, bool) {
-	if a := autoscaler(o, objs); a != nil {
-		_, max, ok := autoscalerRange(a)
-		return max, ok
-	}
-	n, ok := Replicas(o)
-	return int64(n), ok
+	_, max, ok := replicaRange(o, objs)
+	return max, ok
 }
 
 // replicatedWorkload reports whether o is a Deployment or a StatefulSet, or
@@ -580,6 +672,16 @@ func maxReplicas(o *render.Object, objs []*render.Object) (int64, bool) {
 func replicatedWorkload(o *render.Object) bool {
 	wk, ok := workloadKindOf(o)
 	return ok && wk.replicas && (wk.like == "Deployment" || wk.like == "StatefulSet")
+}
+
+// multiReplica reports whether o is a replicated workload (see
+// replicatedWorkload) that runs, or may be scaled to, two replicas or more.
+func multiReplica(o *render.Object, objs []*render.Object) bool {
+	if !replicatedWorkload(o) {
+		return false
+	}
+	n, ok := maxReplicas(o, objs)
+	return ok && n >= 2
 }
 
 // selectingBudgets returns the PodDisruptionBudgets of the render that

@@ -37,16 +37,13 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 6.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
+		pt := linuxPod(p.Object)
+		if pt == nil {
 			return
 		}
 		ann := pt.Annotations()
-		seen := map[string]bool{}
-		for _, c := range pt.Containers() {
-			if privileged(c) {
-				continue
-			}
+		settings := newSettingReporter(p)
+		for _, c := range unprivileged(pt.Containers()) {
 			var path render.Path
 			var own, annotation bool
 			switch {
@@ -68,18 +65,11 @@ var _ = Register(&Rule{
 			default:
 				continue
 			}
-			if seen[path.String()] {
-				continue
+			msg := "appArmorProfile.type is Unconfined; use RuntimeDefault or a Localhost profile"
+			if annotation {
+				msg = "the AppArmor annotation is unconfined; remove it or use a runtime/default or localhost profile"
 			}
-			seen[path.String()] = true
-			switch {
-			case annotation:
-				p.ReportContainer(c, path, "the AppArmor annotation is unconfined; remove it or use a runtime/default or localhost profile")
-			case own:
-				p.ReportContainer(c, path, "appArmorProfile.type is Unconfined; use RuntimeDefault or a Localhost profile")
-			default:
-				p.Report(path, "appArmorProfile.type is Unconfined; use RuntimeDefault or a Localhost profile")
-			}
+			settings.report(c, own, path, "%s", msg)
 		}
 	},
 })

@@ -26,12 +26,8 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 4.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
-			return
-		}
-		for _, c := range pt.Containers() {
-			if privileged(c) || dropsAll(c) {
+		for _, c := range unprivileged(linuxContainers(p.Object)) {
+			if hasCapability(capabilities(c).Drop, "ALL") {
 				continue
 			}
 			p.ReportContainer(c, securityContextPath(c).Key("capabilities").Key("drop"),
@@ -39,16 +35,3 @@ var _ = Register(&Rule{
 		}
 	},
 })
-
-// dropsAll reports whether a container drops ALL capabilities.
-func dropsAll(c Container) bool {
-	if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
-		return false
-	}
-	for _, d := range c.SecurityContext.Capabilities.Drop {
-		if capName(d) == "ALL" {
-			return true
-		}
-	}
-	return false
-}

@@ -49,16 +49,9 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 8.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
-			return
-		}
-		for _, c := range pt.Containers() {
-			if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
-				continue
-			}
+		for _, c := range linuxContainers(p.Object) {
 			add := securityContextPath(c).Key("capabilities").Key("add")
-			for i, a := range c.SecurityContext.Capabilities.Add {
+			for i, a := range capabilities(c).Add {
 				name := capName(a)
 				if why, ok := dangerousCapabilities[name]; ok {
 					p.ReportContainer(c, add.Index(i), "capabilities.add includes %s (%s); remove it", name, why)

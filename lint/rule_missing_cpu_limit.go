@@ -32,16 +32,7 @@ var _ = Register(&Rule{
 	OptIn: true,
 	Check: func(p *Pass) {
 		pt := Pod(p.Object)
-		if pt == nil {
-			return
-		}
-		if pr := pt.Spec.Resources; pr != nil {
-			if _, ok := pr.Limits[corev1.ResourceCPU]; ok {
-				return
-			}
-		}
-		_, lrLimits := limitRangeDefaults(p.Objects, p.Object.Namespace)
-		if _, ok := lrLimits[corev1.ResourceCPU]; ok {
+		if pt == nil || podOrLimitRangeLimit(pt, p.Objects, p.Object.Namespace, corev1.ResourceCPU) {
 			return
 		}
 		for _, c := range pt.Containers() {

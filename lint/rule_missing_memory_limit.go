@@ -31,16 +31,7 @@ var _ = Register(&Rule{
 	Tags: []string{"resources"},
 	Check: func(p *Pass) {
 		pt := Pod(p.Object)
-		if pt == nil {
-			return
-		}
-		if pr := pt.Spec.Resources; pr != nil {
-			if _, ok := pr.Limits[corev1.ResourceMemory]; ok {
-				return
-			}
-		}
-		_, lrLimits := limitRangeDefaults(p.Objects, p.Object.Namespace)
-		if _, ok := lrLimits[corev1.ResourceMemory]; ok {
+		if pt == nil || podOrLimitRangeLimit(pt, p.Objects, p.Object.Namespace, corev1.ResourceMemory) {
 			return
 		}
 		for _, c := range pt.Containers() {

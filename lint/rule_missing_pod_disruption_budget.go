@@ -31,10 +31,7 @@ var _ = Register(&Rule{
 	Tags: []string{"reliability"},
 	Check: func(p *Pass) {
 		o := p.Object
-		if !replicatedWorkload(o) {
-			return
-		}
-		if n, ok := maxReplicas(o, p.Objects); !ok || n < 2 {
+		if !multiReplica(o, p.Objects) {
 			return
 		}
 		ix := indexOf(p.Objects)

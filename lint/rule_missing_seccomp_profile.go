@@ -99,16 +99,13 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 4.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
+		pt := linuxPod(p.Object)
+		if pt == nil {
 			return
 		}
-		var missing, checked []Container
-		for _, c := range pt.Containers() {
-			if privileged(c) {
-				continue
-			}
-			checked = append(checked, c)
+		checked := unprivileged(pt.Containers())
+		var missing []Container
+		for _, c := range checked {
 			if _, ok := containerSeccomp(pt, c); !ok {
 				missing = append(missing, c)
 			}

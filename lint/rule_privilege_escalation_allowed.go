@@ -27,12 +27,8 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 6.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
-			return
-		}
-		for _, c := range pt.Containers() {
-			if privileged(c) || addsCapability(c, "SYS_ADMIN") {
+		for _, c := range unprivileged(linuxContainers(p.Object)) {
+			if addsCapability(c, "SYS_ADMIN") {
 				continue
 			}
 			path := securityContextPath(c).Key("allowPrivilegeEscalation")

@@ -20,11 +20,7 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 9.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
-			return
-		}
-		for _, c := range pt.Containers() {
+		for _, c := range linuxContainers(p.Object) {
 			if privileged(c) {
 				p.ReportContainer(c, securityContextPath(c).Key("privileged"),
 					"securityContext.privileged is true; remove it or set it to false")

@@ -24,11 +24,7 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 5.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
-			return
-		}
-		for _, c := range pt.Containers() {
+		for _, c := range linuxContainers(p.Object) {
 			if c.SecurityContext != nil && c.SecurityContext.ProcMount != nil && *c.SecurityContext.ProcMount == corev1.UnmaskedProcMount {
 				p.ReportContainer(c, securityContextPath(c).Key("procMount"),
 					"securityContext.procMount is Unmasked; remove it to keep the kernel's /proc and /sys masked")

@@ -29,8 +29,8 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 6.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
+		pt := linuxPod(p.Object)
+		if pt == nil {
 			return
 		}
 		podSC := pt.Path.Key("securityContext")

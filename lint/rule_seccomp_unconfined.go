@@ -27,29 +27,21 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 6.5,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
+		pt := linuxPod(p.Object)
+		if pt == nil {
 			return
 		}
-		seen := map[string]bool{}
-		for _, c := range pt.Containers() {
-			if privileged(c) {
-				continue
-			}
+		settings := newSettingReporter(p)
+		for _, c := range unprivileged(pt.Containers()) {
 			s, ok := containerSeccomp(pt, c)
-			if !ok || s.Type != corev1.SeccompProfileTypeUnconfined || seen[s.Path.String()] {
+			if !ok || s.Type != corev1.SeccompProfileTypeUnconfined {
 				continue
 			}
-			seen[s.Path.String()] = true
 			msg := "seccompProfile.type is Unconfined; use RuntimeDefault or a Localhost profile"
 			if s.Annotation {
 				msg = "the seccomp annotation is unconfined; remove it and set securityContext.seccompProfile.type: RuntimeDefault"
 			}
-			if s.Container {
-				p.ReportContainer(c, s.Path, "%s", msg)
-			} else {
-				p.Report(s.Path, "%s", msg)
-			}
+			settings.report(c, s.Container, s.Path, "%s", msg)
 		}
 	},
 })

@@ -33,15 +33,12 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 6.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
+		pt := linuxPod(p.Object)
+		if pt == nil {
 			return
 		}
-		seen := map[string]bool{}
-		for _, c := range pt.Containers() {
-			if privileged(c) {
-				continue
-			}
+		settings := newSettingReporter(p)
+		for _, c := range unprivileged(pt.Containers()) {
 			var typ string
 			var path render.Path
 			own := false
@@ -51,15 +48,10 @@ var _ = Register(&Rule{
 			case pt.Spec.SecurityContext != nil && pt.Spec.SecurityContext.SELinuxOptions != nil:
 				typ, path = pt.Spec.SecurityContext.SELinuxOptions.Type, pt.Path.Key("securityContext").Key("seLinuxOptions").Key("type")
 			}
-			if !unconfinedSELinuxTypes[typ] || seen[path.String()] {
+			if !unconfinedSELinuxTypes[typ] {
 				continue
 			}
-			seen[path.String()] = true
-			if own {
-				p.ReportContainer(c, path, "seLinuxOptions.type is %s, which is not confined by the container policy; remove it or use a container type", typ)
-			} else {
-				p.Report(path, "seLinuxOptions.type is %s, which is not confined by the container policy; remove it or use a container type", typ)
-			}
+			settings.report(c, own, path, "seLinuxOptions.type is %s, which is not confined by the container policy; remove it or use a container type", typ)
 		}
 	},
 })

@@ -28,11 +28,7 @@ var _ = Register(&Rule{
 	Tags:             []string{"security"},
 	SecuritySeverity: 4.0,
 	Check: func(p *Pass) {
-		pt := Pod(p.Object)
-		if pt == nil || !linuxPod(pt) {
-			return
-		}
-		for _, c := range pt.Containers() {
+		for _, c := range linuxContainers(p.Object) {
 			path := securityContextPath(c).Key("readOnlyRootFilesystem")
 			switch {
 			case c.SecurityContext == nil || c.SecurityContext.ReadOnlyRootFilesystem == nil:

@@ -163,7 +163,6 @@ func rawMapAt(m map[string]any, keys ...string) (map[string]any, bool) {
 
 // crdIndex maps the kinds that CRDs define to their schemas.
 type crdIndex struct {
-	objs  []*render.Object
 	byGVK map[groupVersionKind][]crdVersion
 	// kinds holds the group and kind of every CRD, for the coverage note.
 	kinds map[groupKind]bool
@@ -171,39 +170,20 @@ type crdIndex struct {
 
 // crdIndexes caches the indexes of the CRD lists of recent passes: the
 // run's CRDs (Env.CRDs) and each render's objects.
-var crdIndexes struct {
-	sync.Mutex
-	entries []*crdIndex
-}
-
-const crdIndexesSize = 16
+var crdIndexes = renderCache[*crdIndex]{size: 16}
 
 // crdIndexOf returns the index of the CRDs among objs.
 func crdIndexOf(objs []*render.Object) *crdIndex {
-	crdIndexes.Lock()
-	for i, ix := range crdIndexes.entries {
-		if sameObjects(ix.objs, objs) {
-			copy(crdIndexes.entries[1:i+1], crdIndexes.entries[:i])
-			crdIndexes.entries[0] = ix
-			crdIndexes.Unlock()
-			return ix
+	return crdIndexes.get(objs, func() *crdIndex {
+		ix := &crdIndex{byGVK: map[groupVersionKind][]crdVersion{}, kinds: map[groupKind]bool{}}
+		for _, o := range objs {
+			for k, s := range crdVersions(o) {
+				ix.byGVK[k] = append(ix.byGVK[k], crdVersion{o, s})
+				ix.kinds[groupKind{k.group, k.kind}] = true
+			}
 		}
-	}
-	crdIndexes.Unlock()
-	ix := &crdIndex{objs: objs, byGVK: map[groupVersionKind][]crdVersion{}, kinds: map[groupKind]bool{}}
-	for _, o := range objs {
-		for k, s := range crdVersions(o) {
-			ix.byGVK[k] = append(ix.byGVK[k], crdVersion{o, s})
-			ix.kinds[groupKind{k.group, k.kind}] = true
-		}
-	}
-	crdIndexes.Lock()
-	crdIndexes.entries = append([]*crdIndex{ix}, crdIndexes.entries...)
-	if len(crdIndexes.entries) > crdIndexesSize {
-		crdIndexes.entries = crdIndexes.entries[:crdIndexesSize]
-	}
-	crdIndexes.Unlock()
-	return ix
+		return ix
+	})
 }
 
 // crdCandidates returns the distinct schemas a custom resource may be
