@@ -39,7 +39,7 @@ var _ = Register(&Rule{
 		if !ok || len(w.Labels) == 0 || len(ix.selectingBudgets(w)) > 0 {
 			return
 		}
-		p.Report(render.Path{}.Key("spec").Key("replicas"),
+		p.Report(render.Path{}.Key("kind"),
 			"no PodDisruptionBudget selects the pods of this %s; add one with maxUnavailable: 1", o.Kind)
 	},
 })
