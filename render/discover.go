@@ -209,7 +209,7 @@ func insideAny(dir string, roots []string) bool {
 func readKustomization(fsys fs.FS, p string) (*kustomization, *FileError) {
 	b, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		return nil, &FileError{File: p, Err: err}
+		return nil, &FileError{File: p, Err: ReadError(err)}
 	}
 	var k kustomization
 	if err := yaml.Unmarshal(b, &k); err != nil {
@@ -221,7 +221,7 @@ func readKustomization(fsys fs.FS, p string) (*kustomization, *FileError) {
 func isLibraryChart(fsys fs.FS, p string) (bool, *FileError) {
 	b, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		return false, &FileError{File: p, Err: err}
+		return false, &FileError{File: p, Err: ReadError(err)}
 	}
 	var c struct {
 		Type string `yaml:"type"`

@@ -35,6 +35,9 @@ func (l Location) Normalize() Location {
 	if l.EndLine == l.Line && l.EndCol <= l.Col {
 		l.EndCol = l.Col + 1
 	}
+	if l.EndCol < 1 {
+		l.EndCol = 1
+	}
 	return l
 }
 
