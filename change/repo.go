@@ -111,6 +111,24 @@ func (r *Repo) Since(rev string) (*Diff, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 
+	// The work tree is checked on disk while commits and trees are read:
+	// the scan does not use the object store.
+	type scanResult struct {
+		sc  *worktreeScan
+		err error
+	}
+	scanned := make(chan scanResult, 1)
+	go func() {
+		sc, err := r.scanWorktree()
+		scanned <- scanResult{sc, err}
+	}()
+	wait := func() (*worktreeScan, error) {
+		res := <-scanned
+		scanned <- res // later waits get it again
+		return res.sc, res.err
+	}
+	defer wait()
+
 	head, err := r.headCommit()
 	if err != nil {
 		return nil, err
@@ -166,10 +184,11 @@ func (r *Repo) Since(rev string) (*Diff, error) {
 		}
 	}
 
-	wt, err := r.worktreeState(headFiles)
+	sc, err := wait()
 	if err != nil {
 		return nil, err
 	}
+	wt := sc.worktreeState(headFiles)
 
 	var added, deleted []*side
 	var changes []Change

@@ -61,15 +61,24 @@ func (r *Repo) readIndex() (*indexView, error) {
 	return v, nil
 }
 
-// worktreeState returns, for each path whose work-tree content differs from
-// HEAD, its state on disk: staged and unstaged changes, deletions and
-// untracked files. headFiles is the HEAD tree from treeFiles.
-func (r *Repo) worktreeState(headFiles map[string]fileState) (map[string]fileState, error) {
+// worktreeScan is the work tree as found on disk: the state of every index
+// entry and the untracked files. It needs no object from the object store,
+// so Since makes it while it reads the HEAD tree.
+type worktreeScan struct {
+	idx       *indexView
+	states    map[string]fileState // by index path
+	untracked []string
+}
+
+// scanWorktree reads the index, checks every entry against the disk and
+// lists the untracked files. It touches the index file and the work tree
+// only, never the object store, and may run alongside object reads.
+func (r *Repo) scanWorktree() (*worktreeScan, error) {
 	idx, err := r.readIndex()
 	if err != nil {
 		return nil, err
 	}
-	wt := map[string]fileState{}
+	sc := &worktreeScan{idx: idx, states: make(map[string]fileState, len(idx.order))}
 	for _, p := range idx.order {
 		e := idx.entries[p]
 		var s fileState
@@ -87,24 +96,35 @@ func (r *Repo) worktreeState(headFiles map[string]fileState) (map[string]fileSta
 				return nil, err
 			}
 		}
+		sc.states[p] = s
+	}
+	if sc.untracked, err = r.untracked(idx); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// worktreeState returns, for each path whose work-tree content differs from
+// HEAD, its state on disk: staged and unstaged changes, deletions and
+// untracked files. headFiles is the HEAD tree from treeFiles.
+func (sc *worktreeScan) worktreeState(headFiles map[string]fileState) map[string]fileState {
+	wt := map[string]fileState{}
+	for _, p := range sc.idx.order {
+		s := sc.states[p]
 		h := headFiles[p]
 		if s.present != h.present || (s.present && (s.hash != h.hash || isLink(s.mode) != isLink(h.mode))) {
 			wt[p] = s
 		}
 	}
 	for p := range headFiles {
-		if _, ok := idx.entries[p]; !ok {
+		if _, ok := sc.idx.entries[p]; !ok {
 			wt[p] = fileState{} // deleted from the index; the walk finds it if it is still on disk
 		}
 	}
-	untracked, err := r.untracked(idx)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range untracked {
+	for _, p := range sc.untracked {
 		wt[p] = fileState{present: true, mode: filemode.Regular, disk: true}
 	}
-	return wt, nil
+	return wt
 }
 
 // compareWithIndex returns the work-tree state of a tracked path. It trusts
@@ -237,12 +257,6 @@ func (r *Repo) untracked(idx *indexView) ([]string, error) {
 	var out []string
 	var walk func(dirAbs, rel string, comps []string, ps []gitignore.Pattern) error
 	walk = func(dirAbs, rel string, comps []string, ps []gitignore.Pattern) error {
-		own, err := readIgnoreFile(filepath.Join(dirAbs, ".gitignore"), comps)
-		if err != nil {
-			return err
-		}
-		ps = append(ps[:len(ps):len(ps)], own...)
-		m := gitignore.NewMatcher(ps)
 		des, err := os.ReadDir(dirAbs)
 		if err != nil {
 			if rel != "" && isNotExist(err) {
@@ -250,6 +264,16 @@ func (r *Repo) untracked(idx *indexView) ([]string, error) {
 			}
 			return fmt.Errorf("listing untracked files in %s: %w", dirAbs, err)
 		}
+		// Most folders have no .gitignore: the listing says so without
+		// trying to open one.
+		if slices.ContainsFunc(des, func(de fs.DirEntry) bool { return de.Name() == ".gitignore" }) {
+			own, err := readIgnoreFile(filepath.Join(dirAbs, ".gitignore"), comps)
+			if err != nil {
+				return err
+			}
+			ps = append(ps[:len(ps):len(ps)], own...)
+		}
+		m := gitignore.NewMatcher(ps)
 		for _, de := range des {
 			name := de.Name()
 			if name == ".git" {

@@ -258,6 +258,10 @@ func looksLikeManifest(fsys fs.FS, f string) bool {
 	if err != nil {
 		return true // unreadable: let the plain renderer report it
 	}
+	if tooBig(b) != "" {
+		// Too big to parse here; the renderer reports it if it is one.
+		return hasTopLevelKeys(b[:min(len(b), 64<<10)], "apiVersion", "kind")
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	for i := 0; i < 100000; i++ {
 		var n yaml.Node

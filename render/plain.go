@@ -50,8 +50,44 @@ func ReadManifest(fsys fs.FS, file string) ([]*Object, error) {
 	return ParseManifest(file, b)
 }
 
+// Bounds on one manifest file, so that a hostile or generated file ends in
+// a clear error instead of seconds of parsing and gigabytes of memory.
+const (
+	// MaxFileSize is the largest manifest prodlint parses (8 MiB).
+	MaxFileSize = 8 << 20
+	// MaxYAMLTokens bounds the commas, brackets, braces and lines of a
+	// manifest, which drive the parser's work and memory.
+	MaxYAMLTokens = 250_000
+)
+
+// yamlTokens counts the bytes that make the YAML parser work hardest.
+func yamlTokens(b []byte) int {
+	n := 0
+	for _, c := range b {
+		switch c {
+		case ',', '[', '{', '\n':
+			n++
+		}
+	}
+	return n
+}
+
+// tooBig says why a manifest is over the bounds, or "".
+func tooBig(b []byte) string {
+	if len(b) > MaxFileSize {
+		return fmt.Sprintf("the file has %d bytes, more than prodlint parses (%d); split it or exclude it", len(b), MaxFileSize)
+	}
+	if n := yamlTokens(b); n > MaxYAMLTokens {
+		return fmt.Sprintf("the file has %d commas, brackets, braces and lines, more than prodlint parses (%d); split it or exclude it", n, MaxYAMLTokens)
+	}
+	return ""
+}
+
 // ParseManifest parses the documents of a manifest held in memory.
 func ParseManifest(file string, b []byte) ([]*Object, error) {
+	if why := tooBig(b); why != "" {
+		return nil, &FileError{File: file, Err: errors.New(why)}
+	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	var objs []*Object
 	dec := yaml.NewDecoder(bytes.NewReader(b))

@@ -256,6 +256,9 @@ func (w *chartWalk) read(name, real string, size int64) ([]byte, error) {
 	if size > w.remaining {
 		return nil, tooBig()
 	}
+	if size > maxChartFile && parsed(name) {
+		return nil, fmt.Errorf("%s: the file has %d bytes; prodlint reads chart files of at most %d bytes (%d MiB) that are YAML, JSON or templates", w.repoPath(name), size, maxChartFile, maxChartFile>>20)
+	}
 	f, err := w.fsys.Open(real)
 	if err != nil {
 		return nil, fileError(w.repoPath(name), err)
@@ -269,6 +272,11 @@ func (w *chartWalk) read(name, real string, size int64) ([]byte, error) {
 		return nil, tooBig()
 	}
 	w.remaining -= int64(len(data))
+	if e := path.Ext(name); e == ".yaml" || e == ".yml" {
+		if n := yamlTokens(data); n > maxYAMLTokens {
+			return nil, fmt.Errorf("%s: the file has %d commas, brackets, braces and lines; prodlint reads YAML files of at most %d", w.repoPath(name), n, maxYAMLTokens)
+		}
+	}
 	return data, nil
 }
 

@@ -32,12 +32,14 @@ func splitOutput(key, out string) []doc {
 	}
 	sort.Sort(releaseutil.BySplitManifestsOrder(names))
 	docs := make([]doc, 0, len(names))
-	at := 0
+	at, lines := 0, 0 // lines counts the newlines of out[:at]
 	for i, n := range names {
 		text := m[n]
 		line := 1
 		if k := strings.Index(out[at:], text); k >= 0 {
-			line = 1 + strings.Count(out[:at+k], "\n")
+			lines += strings.Count(out[at:at+k], "\n")
+			line = 1 + lines
+			lines += strings.Count(text, "\n")
 			at += k + len(text)
 		}
 		docs = append(docs, doc{key: key, index: i, text: text, line: line})
@@ -68,6 +70,14 @@ func (ts templateSet) objects(out map[string]string) ([]rendered, []string, []er
 		if t == nil {
 			t = &tmpl{key: key, file: key}
 		}
+		if n := len(out[key]); n > maxRenderedBytes {
+			errs = append(errs, fmt.Errorf("%s: the template rendered %d bytes; prodlint parses at most %d bytes per template", t.file, n, maxRenderedBytes))
+			continue
+		}
+		if n := yamlTokens(out[key]); n > maxYAMLTokens {
+			errs = append(errs, fmt.Errorf("%s: the template rendered %d commas, brackets, braces and lines; prodlint parses at most %d per template", t.file, n, maxYAMLTokens))
+			continue
+		}
 		for _, d := range splitOutput(key, out[key]) {
 			nodes, err := parseDoc(d.text)
 			if err != nil {
@@ -75,7 +85,13 @@ func (ts templateSet) objects(out map[string]string) ([]rendered, []string, []er
 			}
 			for _, n := range nodes {
 				o, err := render.NewObject(n)
-				if err != nil || o == nil {
+				if err != nil {
+					// An object that cannot be read (an alias bomb) is an
+					// error, never silently left unlinted.
+					errs = append(errs, fmt.Errorf("%s: rendered document %d: %s", t.file, d.index, strings.TrimPrefix(err.Error(), "yaml: ")))
+					continue
+				}
+				if o == nil {
 					continue
 				}
 				if bad := unknownHooks(o.Hook); bad != "" {
@@ -157,7 +173,7 @@ type markedDoc struct {
 func parseMarked(out map[string]string) map[string][]*markedDoc {
 	res := map[string][]*markedDoc{}
 	for key, text := range out {
-		if !rendersObjects(key) {
+		if !rendersObjects(key) || len(text) > 2*maxRenderedBytes || yamlTokens(text) > 2*maxYAMLTokens {
 			continue
 		}
 		for _, d := range splitOutput(key, text) {
@@ -217,8 +233,13 @@ func pair(o *render.Object, docs []*markedDoc) *markedDoc {
 	same := func(md *markedDoc) bool {
 		return md != nil && md.node != nil && md.kind == o.Kind && md.ns == o.Namespace && md.name == o.Name
 	}
-	if o.Doc < len(docs) && same(docs[o.Doc]) {
-		return docs[o.Doc]
+	// The marked render may have a document more or less before this one
+	// (a marker line alone between two "---"): look there before searching
+	// all, which would make a template of n objects cost n² comparisons.
+	for _, i := range []int{o.Doc, o.Doc + 1, o.Doc - 1} {
+		if i >= 0 && i < len(docs) && same(docs[i]) {
+			return docs[i]
+		}
 	}
 	for _, md := range docs {
 		if same(md) {

@@ -108,14 +108,49 @@ var (
 // "charts/web/templates/deployment.yaml:12:3: execution error: msg".
 func (ts templateSet) engineError(dir string, err error) error {
 	msg := strings.TrimSpace(err.Error())
+	if m := includeLoopRE.FindStringSubmatch(msg); m != nil {
+		// Every level of the loop wraps the error of the next: a message of
+		// a thousand levels says nothing more than its first and last.
+		where := dir
+		if l := execLocRE.FindStringSubmatch(msg); l != nil {
+			where = position(ts.fileOf(l[1]), l[2], l[3])
+		}
+		return fmt.Errorf("%s: include loop: template %q includes itself more than %d levels deep, Helm's limit", where, m[1], 1000)
+	}
 	if m := helmErrRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s: %s error: %s", position(ts.fileOf(m[2]), m[3], m[4]), m[1], oneLine(ts.translate(m[5])))
+		return fmt.Errorf("%s: %s error: %s", position(ts.fileOf(m[2]), m[3], m[4]), m[1], shorten(oneLine(ts.translate(m[5]))))
 	}
 	first, rest, _ := strings.Cut(msg, "\n")
 	if m := traceLocRE.FindStringSubmatch(first); m != nil && rest != "" {
-		return fmt.Errorf("%s: execution error: %s", position(ts.fileOf(m[1]), m[2], m[3]), oneLine(ts.translate(rest)))
+		return fmt.Errorf("%s: execution error: %s", position(ts.fileOf(m[1]), m[2], m[3]), shorten(oneLine(ts.translate(rest))))
 	}
-	return fmt.Errorf("%s: render error: %s", dir, oneLine(ts.translate(msg)))
+	if m := execErrRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s: execution error: %s", position(ts.fileOf(m[1]), m[2], m[3]), shorten(oneLine(ts.translate(m[4]))))
+	}
+	return fmt.Errorf("%s: render error: %s", dir, shorten(oneLine(ts.translate(msg))))
+}
+
+var (
+	// includeLoopRE matches Helm's include recursion limit.
+	includeLoopRE = regexp.MustCompile(`rendering template has a nested reference name: (.*?): unable to execute template`)
+	// execLocRE matches the first template position of an execution error.
+	execLocRE = regexp.MustCompile(`template: ([^:\s]+):(\d+):(\d+): executing`)
+	// execErrRE matches text/template's own execution errors, which Helm
+	// passes on unchanged (a function that returned an error).
+	execErrRE = regexp.MustCompile(`^template: ([^:\s]+):(\d+):(\d+): (?s:(executing .*))$`)
+)
+
+// maxMessage bounds the length of an engine error message: nested
+// includes make messages that repeat themselves for every level.
+const maxMessage = 2000
+
+// shorten keeps the start and the end of a message longer than maxMessage.
+func shorten(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	// Cutting may split a character; ToValidUTF8 drops its pieces.
+	return strings.ToValidUTF8(s[:maxMessage*2/3], "") + " … " + strings.ToValidUTF8(s[len(s)-maxMessage/3:], "")
 }
 
 func position(file, line, col string) string {

@@ -25,6 +25,8 @@ var (
 	// dirAttempt is kustomize's second attempt at a resource, as a folder,
 	// after reading it as a file failed; the file error is the one to show.
 	dirAttempt = regexp.MustCompile(`'?: must build at directory: .*$`)
+	// aliasBomb is checkFile's refusal of a file kustomize reads.
+	aliasBomb = regexp.MustCompile(`(\S+): (` + regexp.QuoteMeta(errAliasBomb.Error()) + `|the file has \d+ bytes; prodlint reads YAML files of at most \d+ bytes \(\d+ MiB\)|the file has \d+ commas, brackets, braces and lines; prodlint reads YAML files of at most \d+)`)
 )
 
 // explain turns a kustomize build error, which is long and nested, into one
@@ -36,6 +38,9 @@ func (t *tree) explain(err error) error {
 	msg := err.Error()
 	if fe := t.malformed(msg); fe != nil {
 		return fe
+	}
+	if m := aliasBomb.FindStringSubmatch(msg); m != nil {
+		return &render.FileError{File: strings.Trim(m[1], "'"), Err: errors.New(m[2])}
 	}
 	if m := escapedLink.FindStringSubmatch(msg); m != nil {
 		return &render.FileError{File: t.root.file, Err: &escapeError{link: m[1], target: m[2]}}

@@ -184,7 +184,11 @@ func (f *repoFS) read(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fs.ReadFile(f.fsys, r)
+	b, err := fs.ReadFile(f.fsys, r)
+	if err == nil {
+		err = checkFile(name, b) // kyaml would parse a huge file, and expand an alias bomb, without limit
+	}
+	return b, err
 }
 
 // withPath gives a *fs.PathError the absolute path kustomize asked for, so
@@ -217,6 +221,9 @@ func (f *repoFS) ReadFile(p string) ([]byte, error) {
 		return nil, withPath(err, p)
 	}
 	b, err := fs.ReadFile(f.fsys, name)
+	if err == nil {
+		err = checkFile(name, b) // kustomize would parse a huge file, and expand an alias bomb, without limit
+	}
 	return b, withPath(err, p)
 }
 
@@ -370,19 +377,33 @@ func outsideText(err error, name string) string {
 	return fmt.Sprintf("%s leads outside the repository through a symlink; %s", name, outsideHint)
 }
 
-// originFS is the repository, except that reading the root kustomization
-// file returns it with buildMetadata [originAnnotations,
-// transformerAnnotations] added. That is the only switch that makes krusty
-// record where each resource came from; the user's file is never written.
+// originFS is the repository as krusty reads it, with provenance tracking
+// switched on without writing the user's files (provenance.go). In origin
+// mode, reading the root kustomization file returns it with buildMetadata
+// [originAnnotations, transformerAnnotations] added, the only switch that
+// makes krusty record where each resource came from. In annotation mode,
+// reading a file of files returns its annotated copy instead.
 type originFS struct {
 	filesys.FileSystem
-	// root is the absolute, symlink-free path of the root kustomization file,
-	// exactly as krusty asks for it.
+	repo *repoFS
+	// root (origin mode) is the absolute, symlink-free path of the root
+	// kustomization file, exactly as krusty asks for it.
 	root string
+	// files (annotation mode) maps symlink-free repository paths to the
+	// content krusty reads instead.
+	files map[string][]byte
 }
 
 // ReadFile implements filesys.FileSystem.
 func (f originFS) ReadFile(p string) ([]byte, error) {
+	if f.files != nil {
+		if r, err := f.repo.target(p); err == nil {
+			if b, ok := f.files[r]; ok {
+				return slices.Clone(b), nil
+			}
+		}
+		return f.FileSystem.ReadFile(p)
+	}
 	b, err := f.FileSystem.ReadFile(p)
 	if err != nil || p != f.root {
 		return b, err

@@ -84,6 +84,12 @@ func build(tr *tree) (m resmap.ResMap, err error) {
 	if err != nil {
 		return nil, &render.FileError{File: tr.root.file, Err: err}
 	}
+	fsys := originFS{FileSystem: tr.fs, repo: tr.fs}
+	if files, ok := tr.annotatedFiles(); ok {
+		fsys.files, tr.annotationMode = files, true
+	} else {
+		fsys.root = tr.fs.abs(file)
+	}
 	if tr.openapi {
 		schemaMu.Lock()
 		defer func() {
@@ -99,7 +105,6 @@ func build(tr *tree) (m resmap.ResMap, err error) {
 			m, err = nil, fmt.Errorf("kustomize failed: %v", r)
 		}
 	}()
-	fsys := originFS{FileSystem: tr.fs, root: tr.fs.abs(file)}
 	m, err = krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, tr.fs.abs(tr.root.dir))
 	if err == nil && m == nil {
 		err = errors.New("kustomize returned no result")

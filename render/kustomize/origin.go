@@ -2,12 +2,14 @@ package kustomize
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
@@ -164,18 +166,14 @@ func (mp *mapper) objects(m resmap.ResMap) (objs []*render.Object, err error) {
 
 // object builds the object of one resource and sets its provenance.
 func (mp *mapper) object(res *resource.Resource) (*render.Object, error) {
-	origin, _ := res.GetOrigin()
+	src := mp.provenance(res)
 	if err := stripOrigin(res); err != nil {
 		return nil, &render.FileError{File: mp.t.root.file, Err: fmt.Errorf("%s: %w", res.CurId(), err)}
 	}
-	y, err := res.AsYAML()
-	var doc yaml.Node
-	if err == nil {
-		err = yaml.Unmarshal(y, &doc)
-	}
+	doc, err := resourceNode(res)
 	var o *render.Object
 	if err == nil {
-		o, err = render.NewObject(&doc)
+		o, err = render.NewObject(doc)
 	}
 	if err == nil && o == nil {
 		err = errors.New("empty document")
@@ -185,17 +183,129 @@ func (mp *mapper) object(res *resource.Resource) (*render.Object, error) {
 	}
 	t := &target{gvk: res.GetGvk(), namespace: o.Namespace, res: res, node: o.Node}
 	switch {
-	case origin == nil || origin.Repo != "" || !inRepo(mp.repoPath(origin.Path)) || !inRepo(mp.repoPath(origin.ConfiguredIn)):
-		// The last two are not expected: a build reads only the repository.
+	case src.file == "" || !inRepo(src.file):
+		// The last is not expected: a build reads only the repository.
 		o.File = mp.t.root.file
 		o.Locator = render.NodeLocator{File: o.File}
-	case origin.ConfiguredIn != "":
-		mp.generated(o, origin, t)
+	case src.generator != "":
+		mp.generated(o, src.file, src.generator, t)
 	default:
-		mp.resource(o, origin, t)
+		mp.resource(o, src.file, t)
 	}
 	t.res = nil
 	return o, nil
+}
+
+// provenance is where a resource came from: the repository file it was read
+// from, or the kustomization file and kind of the generator that made it.
+// An empty file means unknown.
+type provenance struct {
+	file      string
+	generator string // ConfigMapGenerator, SecretGenerator, ...
+}
+
+// provenance reads the provenance of a resource from the annotations the
+// build left on it (provenance.go).
+func (mp *mapper) provenance(res *resource.Resource) provenance {
+	if mp.t.annotationMode {
+		ann := res.GetAnnotations(sourceAnnotation, generatorAnnotation)
+		return provenance{file: ann[sourceAnnotation], generator: ann[generatorAnnotation]}
+	}
+	origin, _ := res.GetOrigin()
+	switch {
+	case origin == nil || origin.Repo != "" || !inRepo(mp.repoPath(origin.Path)) || !inRepo(mp.repoPath(origin.ConfiguredIn)):
+		return provenance{}
+	case origin.ConfiguredIn != "":
+		return provenance{file: mp.repoPath(origin.ConfiguredIn), generator: origin.ConfiguredBy.Kind}
+	}
+	return provenance{file: mp.repoPath(origin.Path)}
+}
+
+// resourceNode returns the rendered resource as a YAML document with the
+// values and key order of kustomize's resource.AsYAML (JSON's: keys sorted,
+// numbers as JSON writes them), without AsYAML's trips through YAML text,
+// JSON text and YAML text again: the resource's node is decoded into plain
+// values and those are turned into nodes directly. A value JSON cannot hold
+// takes AsYAML's path, for its error.
+func resourceNode(res *resource.Resource) (*yaml.Node, error) {
+	m, err := res.Map()
+	if err != nil {
+		return nil, err
+	}
+	if n, ok := valueNode(m); ok {
+		return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}, nil
+	}
+	j, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(j, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// valueNode builds the node that parsing the JSON encoding of v gives, for
+// the values YAML decoding produces; false for anything else.
+func valueNode(v any) (*yaml.Node, bool) {
+	scalar := func(tag, s string) (*yaml.Node, bool) {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}, true
+	}
+	switch t := v.(type) {
+	case nil:
+		return scalar("!!null", "null")
+	case string:
+		return scalar("!!str", t)
+	case bool:
+		return scalar("!!bool", strconv.FormatBool(t))
+	case int:
+		return scalar("!!int", strconv.Itoa(t))
+	case int64:
+		return scalar("!!int", strconv.FormatInt(t, 10))
+	case uint64:
+		return scalar("!!int", strconv.FormatUint(t, 10))
+	case float64:
+		// JSON's formatting; YAML reads an integral result as an int.
+		b, err := json.Marshal(t)
+		if err != nil {
+			return nil, false
+		}
+		s := string(b)
+		if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return scalar("!!int", s)
+		}
+		if _, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return scalar("!!int", s)
+		}
+		return scalar("!!float", s)
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, 0, len(t))}
+		for _, e := range t {
+			c, ok := valueNode(e)
+			if !ok {
+				return nil, false
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, true
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*len(t))}
+		for _, k := range keys {
+			c, ok := valueNode(t[k])
+			if !ok {
+				return nil, false
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, c)
+		}
+		return n, true
+	}
+	return nil, false
 }
 
 // stripOrigin removes the origin tracking annotations (one PipeE per key:
@@ -203,7 +313,7 @@ func (mp *mapper) object(res *resource.Resource) (*render.Object, error) {
 // chained), and then an annotations mapping left empty.
 func stripOrigin(res *resource.Resource) error {
 	had := len(res.GetAnnotations())
-	for _, k := range []string{originAnnotation, transformationAnnotation} {
+	for _, k := range []string{originAnnotation, transformationAnnotation, sourceAnnotation, generatorAnnotation} {
 		if err := res.PipeE(kyaml.ClearAnnotation(k)); err != nil {
 			return err
 		}
@@ -222,8 +332,7 @@ func (mp *mapper) repoPath(p string) string {
 }
 
 // resource sets the provenance of a resource read from a file.
-func (mp *mapper) resource(o *render.Object, origin *resource.Origin, t *target) {
-	file := mp.repoPath(origin.Path)
+func (mp *mapper) resource(o *render.Object, file string, t *target) {
 	var chains []chain
 	for kz, cs := range mp.chains {
 		if slices.Contains(kz.files, file) {
@@ -245,9 +354,7 @@ func (mp *mapper) resource(o *render.Object, origin *resource.Origin, t *target)
 }
 
 // generated sets the provenance of a resource made by a generator.
-func (mp *mapper) generated(o *render.Object, origin *resource.Origin, t *target) {
-	file := mp.repoPath(origin.ConfiguredIn)
-	kind := origin.ConfiguredBy.Kind
+func (mp *mapper) generated(o *render.Object, file, kind string, t *target) {
 	var gen *kustomization
 	var chains []chain
 	for kz, cs := range mp.chains {

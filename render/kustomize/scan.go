@@ -62,6 +62,9 @@ type tree struct {
 	// openapi is set when some kustomization sets openapi, which kustomize
 	// keeps in process-wide state.
 	openapi bool
+	// annotationMode is set when the build recorded provenance in
+	// annotation mode rather than origin mode (provenance.go).
+	annotationMode bool
 }
 
 // errNoKustomization and errCycle are reported against the entry that leads
@@ -168,6 +171,9 @@ func readKustomization(fsys *repoFS, dir, name string) (*kustomization, error) {
 	if err := kz.k.Unmarshal(src); err != nil {
 		return nil, unmarshalError(file, node, err)
 	}
+	if err := checkInlinePatches(kz); err != nil {
+		return nil, err
+	}
 	return kz, nil
 }
 
@@ -236,6 +242,17 @@ func (t *tree) check(kz *kustomization, depth int) error {
 // checkFiles checks the fields that name plain files: patches, generator
 // sources, crds, configurations, openapi and replacements.
 func (t *tree) checkFiles(kz *kustomization) error {
+	for _, f := range kz.fileRefs() {
+		if err := t.file(kz, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileRefs lists the entries of kz that name plain files: patches,
+// generator sources, crds, configurations, openapi and replacements.
+func (kz *kustomization) fileRefs() []fileRef {
 	var files []fileRef
 	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
 		for _, it := range items(kz.node, f) {
@@ -276,12 +293,7 @@ func (t *tree) checkFiles(kz *kustomization) error {
 			files = append(files, fileRef{"openapi path", p, p.Value})
 		}
 	}
-	for _, f := range files {
-		if err := t.file(kz, f); err != nil {
-			return err
-		}
-	}
-	return nil
+	return files
 }
 
 // fileRef is a file named by a kustomization field.
