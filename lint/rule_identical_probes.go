@@ -30,7 +30,7 @@ func probeDefaults(p corev1.Probe) corev1.Probe {
 // not reported.
 var _ = Register(&Rule{
 	ID:       "identical-probes",
-	Severity: Warning,
+	Severity: Note,
 	Summary:  "Liveness probe is identical to the readiness probe",
 	Rationale: "Readiness answers \"can this pod take traffic now?\", liveness \"is this process " +
 		"beyond repair?\". When both are the same check, a pod that is only overloaded or " +

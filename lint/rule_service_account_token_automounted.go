@@ -2,6 +2,9 @@ package lint
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // serviceAccountTokenAutomounted reports pods that get a Kubernetes API token
@@ -9,7 +12,9 @@ import (
 // ServiceAccount (when the render holds it) sets
 // automountServiceAccountToken. An explicit true, on the pod or on the
 // ServiceAccount, is a deliberate choice and is not reported. ServiceAccounts
-// are not reported themselves, so that one omission is one finding.
+// are not reported themselves, so that one omission is one finding. A pod
+// whose ServiceAccount is bound to a Role or ClusterRole in the render calls
+// the API by design and is not reported either.
 var _ = Register(&Rule{
 	ID:       "service-account-token-automounted",
 	Severity: Warning,
@@ -43,6 +48,9 @@ var _ = Register(&Rule{
 		if name == "" {
 			name = "default"
 		}
+		if boundServiceAccount(p.Objects, p.Object.Namespace, name) {
+			return // it has RBAC bindings, so the pod uses its token
+		}
 		path := pt.Path.Key("automountServiceAccountToken")
 		if o := findObject(p.Objects, "", "ServiceAccount", p.Object.Namespace, name); o != nil {
 			var sa corev1.ServiceAccount
@@ -55,3 +63,31 @@ var _ = Register(&Rule{
 		p.Report(path, "automountServiceAccountToken is not set; set it to false unless the pod calls the Kubernetes API")
 	},
 })
+
+// boundServiceAccount reports whether a RoleBinding or ClusterRoleBinding in
+// the render names the ServiceAccount as a subject. A subject without a
+// namespace, or an object without one, matches leniently.
+func boundServiceAccount(objs []*render.Object, ns, name string) bool {
+	for _, o := range objs {
+		if (o.Kind != "RoleBinding" && o.Kind != "ClusterRoleBinding") || apiGroup(o.APIVersion) != "rbac.authorization.k8s.io" {
+			continue
+		}
+		var b rbacv1.RoleBinding // ClusterRoleBinding has the same subjects
+		if !Decode(o, &b) {
+			continue
+		}
+		for _, s := range b.Subjects {
+			if s.Kind != "ServiceAccount" || s.Name != name {
+				continue
+			}
+			sns := s.Namespace
+			if sns == "" && o.Kind == "RoleBinding" {
+				sns = o.Namespace
+			}
+			if sns == "" || ns == "" || sns == ns {
+				return true
+			}
+		}
+	}
+	return false
+}
