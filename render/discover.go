@@ -120,12 +120,12 @@ func Discover(fsys fs.FS, under string) (*Discovery, error) {
 
 	// Charts: not inside another chart, not library charts.
 	sort.Strings(charts)
-	var chartDirs []string
+	chartDirs := map[string]bool{}
 	for _, c := range charts {
 		if insideAny(c, chartDirs) {
 			continue
 		}
-		chartDirs = append(chartDirs, c)
+		chartDirs[c] = true
 		lib, ferr := isLibraryChart(fsys, path.Join(c, "Chart.yaml"))
 		if ferr != nil {
 			d.Errors = append(d.Errors, ferr)
@@ -156,12 +156,12 @@ func Discover(fsys fs.FS, under string) (*Discovery, error) {
 			}
 		}
 	}
-	var kustDirs []string
+	kustDirs := map[string]bool{}
 	for dir, k := range kusts {
 		if insideAny(dir, chartDirs) {
 			continue
 		}
-		kustDirs = append(kustDirs, dir)
+		kustDirs[dir] = true
 		if k != nil && k.Kind == "Component" || referenced[dir] {
 			continue
 		}
@@ -196,14 +196,20 @@ func Discover(fsys fs.FS, under string) (*Discovery, error) {
 	return d, nil
 }
 
-// insideAny reports whether dir is one of roots or below one of them.
-func insideAny(dir string, roots []string) bool {
-	for _, r := range roots {
-		if dir == r || r == "." || strings.HasPrefix(dir, r+"/") {
+// insideAny reports whether dir is one of roots or below one of them; it
+// walks up from dir, so it costs the folder depth, not the number of roots.
+func insideAny(dir string, roots map[string]bool) bool {
+	if roots["."] {
+		return true
+	}
+	for d := dir; ; d = path.Dir(d) {
+		if roots[d] {
 			return true
 		}
+		if d == "." || d == "/" || d == "" {
+			return false
+		}
 	}
-	return false
 }
 
 func readKustomization(fsys fs.FS, p string) (*kustomization, *FileError) {

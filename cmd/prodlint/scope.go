@@ -198,10 +198,21 @@ func lintBase(sc *scope, settings *lint.Settings, head lint.Config) (*lint.Basel
 	}
 	cfg := head
 	cfg.Render.FS = baseFS
+	// Discover only the affected targets' folders at the base: the whole
+	// base tree is not needed.
 	atBase := map[string]render.Target{}
-	if disc, err := render.Discover(baseFS, sc.under); err == nil {
-		for _, t := range applySettings(settings, disc.Targets) {
-			atBase[t.String()] = t
+	seen := map[string]bool{}
+	for _, t := range head.Targets {
+		if seen[t.Dir] {
+			continue
+		}
+		seen[t.Dir] = true
+		if disc, err := render.Discover(baseFS, t.Dir); err == nil {
+			for _, bt := range applySettings(settings, disc.Targets) {
+				if bt.Dir == t.Dir {
+					atBase[bt.String()] = bt
+				}
+			}
 		}
 	}
 	cfg.Targets = nil
