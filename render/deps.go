@@ -51,13 +51,14 @@ type Graph struct {
 //   - A plain target depends on its files.
 func BuildGraph(fsys fs.FS, targets []Target, global ...string) *Graph {
 	g := &Graph{Targets: targets, Global: global}
+	memo := &depsMemo{fsys: fsys, kust: map[string]*kustInfo{}}
 	for _, t := range targets {
 		var d Deps
 		switch t.Kind {
 		case Helm:
 			d = chartDeps(fsys, t.Dir)
 		case Kustomize:
-			d = kustomizeDeps(fsys, t.Dir)
+			d = kustomizeDeps(memo, t.Dir)
 		default:
 			d = Deps{Files: slices.Clone(t.Files)}
 		}
@@ -196,7 +197,62 @@ func (k *kustFile) names() []string {
 	return out
 }
 
-func kustomizeDeps(fsys fs.FS, dir string) Deps {
+// kustInfo is what one folder contributes to a kustomization's dependencies:
+// its kustomization file ("" when it has none), and the files and folders
+// it names.
+type kustInfo struct {
+	file  string
+	files []string
+	dirs  []string
+}
+
+// depsMemo caches kustomization reads for one BuildGraph call, so that a
+// base shared by many overlays is read and parsed once.
+type depsMemo struct {
+	fsys fs.FS
+	kust map[string]*kustInfo
+}
+
+func (m *depsMemo) info(dir string) *kustInfo {
+	if ki, ok := m.kust[dir]; ok {
+		return ki
+	}
+	ki := &kustInfo{}
+	m.kust[dir] = ki
+	for _, n := range KustomizationFiles {
+		if _, err := fs.Stat(m.fsys, path.Join(dir, n)); err == nil {
+			ki.file = path.Join(dir, n)
+			break
+		}
+	}
+	if ki.file == "" {
+		return ki
+	}
+	b, err := fs.ReadFile(m.fsys, ki.file)
+	if err != nil {
+		return ki
+	}
+	var k kustFile
+	if yaml.Unmarshal(b, &k) != nil {
+		return ki
+	}
+	for _, n := range k.names() {
+		p := path.Clean(path.Join(dir, n))
+		if p == ".." || strings.HasPrefix(p, "../") {
+			continue
+		}
+		if st, err := fs.Stat(m.fsys, p); err == nil && st.IsDir() {
+			ki.dirs = append(ki.dirs, p)
+		} else {
+			// A file, or a missing one whose creation would change the
+			// build.
+			ki.files = append(ki.files, p)
+		}
+	}
+	return ki
+}
+
+func kustomizeDeps(m *depsMemo, dir string) Deps {
 	var d Deps
 	seen := map[string]bool{}
 	var visit func(dir string)
@@ -205,42 +261,17 @@ func kustomizeDeps(fsys fs.FS, dir string) Deps {
 			return
 		}
 		seen[dir] = true
-		kf := ""
-		for _, n := range KustomizationFiles {
-			if _, err := fs.Stat(fsys, path.Join(dir, n)); err == nil {
-				kf = path.Join(dir, n)
-				break
-			}
-		}
-		if kf == "" {
+		ki := m.info(dir)
+		if ki.file == "" {
 			// A folder named as a resource without a kustomization: the
 			// build fails, and any file appearing there matters.
 			d.Dirs = append(d.Dirs, dir)
 			return
 		}
-		d.Files = append(d.Files, kf)
-		b, err := fs.ReadFile(fsys, kf)
-		if err != nil {
-			return
-		}
-		var k kustFile
-		if yaml.Unmarshal(b, &k) != nil {
-			return
-		}
-		for _, n := range k.names() {
-			p := path.Clean(path.Join(dir, n))
-			if p == ".." || strings.HasPrefix(p, "../") {
-				continue
-			}
-			st, err := fs.Stat(fsys, p)
-			switch {
-			case err == nil && st.IsDir():
-				visit(p)
-			default:
-				// A file, or a missing one whose creation would change the
-				// build.
-				d.Files = append(d.Files, p)
-			}
+		d.Files = append(d.Files, ki.file)
+		d.Files = append(d.Files, ki.files...)
+		for _, sub := range ki.dirs {
+			visit(sub)
 		}
 	}
 	visit(dir)
