@@ -6,10 +6,16 @@
 
 GO ?= go
 
-.PHONY: test tools vet build example bench fmt
+.PHONY: test tools vet race build example bench fmt
 
-test: tools vet
+test: tools vet race
 	$(GO) test ./...
+
+# The pipeline renders and checks targets in parallel: run the core packages
+# and the CLI's multi-target tests under the race detector.
+race:
+	$(GO) test -race ./lint ./render/...
+	$(GO) test -race -run 'TestGolden|TestChange|TestShards|TestConfig|TestLocations' ./cmd/prodlint
 
 tools:
 	./scripts/install-test-tools.sh

@@ -65,8 +65,9 @@ func schemaProblems(p *Pass) []schemaProblem {
 	schemaCache.Lock()
 	for i, e := range schemaCache.entries {
 		if e.key == k {
+			ps := schemaCache.entries[i].problems
 			schemaCache.Unlock()
-			return schemaCache.entries[i].problems
+			return ps
 		}
 	}
 	schemaCache.Unlock()
