@@ -219,7 +219,7 @@ func readKustomization(fsys fs.FS, p string) (*kustomization, *FileError) {
 	}
 	var k kustomization
 	if err := yaml.Unmarshal(b, &k); err != nil {
-		return nil, yamlFileError(p, err)
+		return nil, YAMLError(p, err)
 	}
 	return &k, nil
 }
@@ -233,7 +233,7 @@ func isLibraryChart(fsys fs.FS, p string) (bool, *FileError) {
 		Type string `yaml:"type"`
 	}
 	if err := yaml.Unmarshal(b, &c); err != nil {
-		return false, yamlFileError(p, err)
+		return false, YAMLError(p, err)
 	}
 	return c.Type == "library", nil
 }
@@ -313,8 +313,8 @@ func isKustomizeConfig(doc *yaml.Node) bool {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlFileError turns a yaml.v3 error into a FileError with the line split out.
-func yamlFileError(file string, err error) *FileError {
+// YAMLError turns a yaml.v3 error into a FileError with the line split out.
+func YAMLError(file string, err error) *FileError {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		var line int

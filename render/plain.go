@@ -98,7 +98,7 @@ func ParseManifest(file string, b []byte) ([]*Object, error) {
 			return objs, nil
 		}
 		if err != nil {
-			return objs, yamlFileError(file, err)
+			return objs, YAMLError(file, err)
 		}
 		if !IsObject(&doc) {
 			continue
@@ -142,10 +142,21 @@ func listItems(file string, doc int, list *Object) []*Object {
 	return objs
 }
 
+// Escapes reports whether a file-system error says that a path or symlink
+// leaves the repository: os.Root's "path escapes from parent", or a git
+// revision tree's "points outside the repository".
+func Escapes(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "path escapes from parent") || strings.Contains(msg, "points outside the repository")
+}
+
 // ReadError words a file-system error for the user. A symlink or path that
-// leaves the repository (refused by os.Root) says so.
+// leaves the repository says so.
 func ReadError(err error) error {
-	if err != nil && strings.Contains(err.Error(), "path escapes from parent") {
+	if Escapes(err) {
 		return errors.New("the path or a symlink in it points outside the repository; prodlint reads only files inside it")
 	}
 	return fmt.Errorf("cannot read: %w", err)

@@ -13,6 +13,8 @@ import (
 
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	"helm.sh/helm/v4/pkg/ignore"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // This file reads a chart folder from the repository file system the way
@@ -51,14 +53,7 @@ var errEscapes = errors.New("symlink points outside the repository; prodlint doe
 // escapes reports whether err says that a path left the repository: ours,
 // os.Root's, or a git tree's.
 func escapes(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, errEscapes) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "path escapes from parent") || strings.Contains(msg, "points outside the repository")
+	return errors.Is(err, errEscapes) || render.Escapes(err)
 }
 
 // fileError words a file-system error about the repository path file as one

@@ -81,7 +81,7 @@ func (t *tree) malformed(msg string) *render.FileError {
 			}
 		}
 	}
-	return yamlError(file, errors.New(m[2]))
+	return render.YAMLError(file, errors.New(m[2]))
 }
 
 // rel turns an absolute path from a kustomize message into a

@@ -12,6 +12,8 @@ import (
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // outsideHint ends every message about a path that leaves the repository.
@@ -358,10 +360,9 @@ type roFile struct{ fs.File }
 func (roFile) Write([]byte) (int, error) { return 0, errReadOnly }
 
 // isOutside reports whether err is about a path that leaves the
-// repository: ours, or an os.Root's ("path escapes from parent") from a
-// file system that follows symlinks without fs.ReadLinkFS.
+// repository: ours, or the file system's own refusal (render.Escapes).
 func isOutside(err error) bool {
-	return err != nil && (errors.Is(err, errOutside) || strings.Contains(err.Error(), "path escapes from parent"))
+	return errors.Is(err, errOutside) || render.Escapes(err)
 }
 
 // outsideText explains an isOutside error in one line: the symlink that

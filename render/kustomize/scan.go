@@ -158,7 +158,7 @@ func readKustomization(fsys *repoFS, dir, name string) (*kustomization, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, render.YAMLError(file, err)
 	}
 	node := &yaml.Node{Kind: yaml.MappingNode}
 	if len(doc.Content) > 0 {
@@ -178,21 +178,9 @@ func readKustomization(fsys *repoFS, dir, name string) (*kustomization, error) {
 }
 
 var (
-	yamlLine     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 	fieldType    = regexp.MustCompile(`Go struct field Kustomization\.([A-Za-z0-9]+)`)
 )
-
-// yamlError turns a YAML syntax error into a FileError with its line.
-func yamlError(file string, err error) *render.FileError {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		var line int
-		fmt.Sscan(m[1], &line)
-		return &render.FileError{File: file, Line: line, Err: fmt.Errorf("invalid YAML: %s", m[2])}
-	}
-	return &render.FileError{File: file, Err: fmt.Errorf("invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))}
-}
 
 // unmarshalError explains kustomize's strict decoding error, on the line of
 // the offending field when it can be found.
