@@ -57,6 +57,17 @@ func (e *TargetError) Error() string {
 // Unwrap returns the cause.
 func (e *TargetError) Unwrap() error { return e.Err }
 
+// File returns the file and line the error names (a *render.FileError in
+// its chain), or "" when it names none; reports then place it at the
+// target's folder.
+func (e *TargetError) File() (string, int) {
+	var fe *render.FileError
+	if errors.As(e.Err, &fe) && fe.File != "" {
+		return fe.File, fe.Line
+	}
+	return "", 0
+}
+
 // Result is the outcome of a lint run.
 type Result struct {
 	Targets  []render.Target

@@ -3,13 +3,11 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/prodlint/prodlint/lint"
-	"github.com/prodlint/prodlint/render"
 )
 
 // Summary counts what a run produced.
@@ -126,9 +124,8 @@ func plural(n int, word string) string {
 // errorFile returns the file an error names, for placing it in output
 // formats that need a file: the FileError's file, else the target folder.
 func errorFile(e *lint.TargetError) (string, int) {
-	var fe *render.FileError
-	if errors.As(e.Err, &fe) {
-		return fe.File, fe.Line
+	if file, line := e.File(); file != "" {
+		return file, line
 	}
 	return e.Target.Dir, 0
 }

@@ -21,7 +21,6 @@ package sarif
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -454,11 +453,8 @@ func variants(vs []string) []string {
 // errorLocation places a render error: in the file and line it names, else
 // in the target's folder.
 func errorLocation(e *lint.TargetError) *sarif.Location {
-	file, line := "", 0
-	var fe *render.FileError
-	if errors.As(e.Err, &fe) && fe.File != "" {
-		file, line = fe.File, fe.Line
-	} else if e.Target.Dir != "" {
+	file, line := e.File()
+	if file == "" && e.Target.Dir != "" {
 		file = dirURI(e.Target.Dir)
 	}
 	if file == "" {
