@@ -142,8 +142,10 @@ func (s *Settings) validate(doc *yaml.Node) error {
 			s.exclude = append(s.exclude, re)
 		}
 	}
-	if kv := child(doc, "kubeVersion"); kv != nil && !kubeVersionRe.MatchString(kv.Value) {
-		return &ConfigError{s.File, kv.Line, fmt.Sprintf("kubeVersion %q: use a Kubernetes version such as 1.34", kv.Value)}
+	if kv := child(doc, "kubeVersion"); kv != nil {
+		if _, ok := NormalizeKubeVersion(kv.Value); !ok {
+			return &ConfigError{s.File, kv.Line, fmt.Sprintf("kubeVersion %q: use a Kubernetes version such as 1.34", kv.Value)}
+		}
 	}
 	if ws := child(doc, "workloads"); ws != nil {
 		for i, w := range s.Workloads {
@@ -171,7 +173,22 @@ func (s *Settings) validate(doc *yaml.Node) error {
 	return nil
 }
 
-var kubeVersionRe = regexp.MustCompile(`^v?1\.\d+(\.\d+)?$`)
+var kubeVersionRe = regexp.MustCompile(`^v?(1)\.(\d+)(?:\.(\d+))?$`)
+
+// NormalizeKubeVersion turns 1.34, v1.34 or 1.34.2 into the semver Helm
+// accepts (1.34.0, 1.34.2); ok is false for anything else. The command line
+// and the configuration file share it.
+func NormalizeKubeVersion(s string) (v string, ok bool) {
+	m := kubeVersionRe.FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	patch := m[3]
+	if patch == "" {
+		patch = "0"
+	}
+	return m[1] + "." + m[2] + "." + patch, true
+}
 
 func child(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -154,20 +153,13 @@ func parseLintFlags(args []string, stderr io.Writer) (*lintFlags, []string, []st
 	return f, pos, files, nil
 }
 
-var kubeVersionRe = regexp.MustCompile(`^v?(1)\.(\d+)(?:\.(\d+))?$`)
-
-// normalizeKubeVersion turns 1.34, v1.34 or 1.34.2 into 1.34.0-style
-// semver that Helm accepts.
+// normalizeKubeVersion is lint.NormalizeKubeVersion with a usage error.
 func normalizeKubeVersion(s string) (string, error) {
-	m := kubeVersionRe.FindStringSubmatch(s)
-	if m == nil {
+	v, ok := lint.NormalizeKubeVersion(s)
+	if !ok {
 		return "", usagef("--kube-version %q: use a Kubernetes version such as 1.34 or 1.34.2", s)
 	}
-	patch := m[3]
-	if patch == "" {
-		patch = "0"
-	}
-	return m[1] + "." + m[2] + "." + patch, nil
+	return v, nil
 }
 
 func lintCmd(args []string, stdout, stderr io.Writer) (int, error) {
