@@ -108,6 +108,12 @@ func scalarWidth(n *yaml.Node) int {
 // problem and is reported at the object's kind line.
 var spine = map[string]bool{"spec": true, "template": true, "metadata": true, "jobTemplate": true}
 
+// IsSpine reports whether key is structural (spec, template, metadata,
+// jobTemplate): a missing field right below it is located at the object's
+// kind line. Every locator (FindNode, the Helm scanner, kustomize's patch
+// sources) uses it, so they agree.
+func IsSpine(key string) bool { return spine[key] }
+
 // FindNode walks p in the object mapping node obj and returns the node that
 // best shows the path:
 //   - the key node of the last step when the whole path exists (a list

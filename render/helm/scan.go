@@ -11,10 +11,6 @@ import (
 // searched by indentation, because blanked templates are rarely valid YAML.
 type scanner []string
 
-// spineKeys mirrors render.FindNode: a missing field right below these keys
-// is shown at the kind line.
-var spineKeys = map[string]bool{"spec": true, "template": true, "metadata": true, "jobTemplate": true}
-
 // block is a range of lines [lo, hi) below a key or inside a list item.
 type block struct{ lo, hi int }
 
@@ -37,7 +33,7 @@ func (s scanner) locate(kind string, ordinal int, p render.Path) (int, string) {
 				}
 				return best + 1, bestKey
 			}
-			best, bestKey, onSpine = i, st.Key, spineKeys[st.Key]
+			best, bestKey, onSpine = i, st.Key, render.IsSpine(st.Key)
 			cur = s.below(i)
 		case st.Match != "":
 			item, line := s.matchItem(cur, st.Match, st.Value)

@@ -54,9 +54,6 @@ func (l objectLocator) Locate(p render.Path) render.Location {
 	return l.fallback.Locate(p)
 }
 
-// spine keys are structural, as in render.FindNode.
-var spine = map[string]bool{"spec": true, "template": true, "metadata": true, "jobTemplate": true}
-
 // structural reports whether p names a structural node (the object, a spine
 // key, a list element) that the object's own document has. Such a path stays
 // in the document even when a patch names it too, to reach what is inside.
@@ -64,7 +61,7 @@ func (l objectLocator) structural(p render.Path) bool {
 	if l.origin == nil {
 		return false
 	}
-	if n := len(p); n > 0 && p[n-1].IsKey && !spine[p[n-1].Key] {
+	if n := len(p); n > 0 && p[n-1].IsKey && !render.IsSpine(p[n-1].Key) {
 		return false
 	}
 	show, _ := walk(l.origin, byName(p, l.node))
