@@ -141,13 +141,18 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 		// Shards come from the whole tree, so a target's shard does not
 		// depend on the change.
 		targets = g.Shards(f.shardCount)[f.shardIndex]
-		g = render.BuildGraph(fsys, targets, global...)
 		if f.shardIndex > 0 {
 			discErrs = nil // reported once, by the first shard
 		}
 	}
 	if sc.changed != nil {
-		targets = g.Affected(sc.changed)
+		// The graph covers the whole tree; keep the affected targets that
+		// are in scope (this shard, or all of them).
+		inScope := map[string]bool{}
+		for _, t := range targets {
+			inScope[t.String()] = true
+		}
+		targets = slices.DeleteFunc(g.Affected(sc.changed), func(t render.Target) bool { return !inScope[t.String()] })
 		discErrs = slices.DeleteFunc(slices.Clone(discErrs), func(e *render.FileError) bool {
 			return !slices.Contains(sc.changed, e.File)
 		})
