@@ -15,36 +15,17 @@ import (
 )
 
 // The action's test repository: "base" has a clean-ish deployment in deploy/
-// and one with findings in legacy/; the pull request pins deploy/'s image
-// to latest and adds a pod with hostNetwork.
-const actionDeployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: ghcr.io/example/web:1.2.3
-`
-
+// (deploymentFixed, shared with the pre-commit test) and one with findings in
+// legacy/; the pull request pins deploy/'s image to latest and adds a pod
+// with hostNetwork.
 var actionBase = map[string]string{
 	"README.md":         "# app\n",
-	"deploy/app.yaml":   actionDeployment,
-	"legacy/agent.yaml": strings.ReplaceAll(strings.ReplaceAll(actionDeployment, "web", "agent"), "1.2.3", "latest"),
+	"deploy/app.yaml":   deploymentFixed,
+	"legacy/agent.yaml": strings.ReplaceAll(strings.ReplaceAll(deploymentFixed, "web", "agent"), "1.2.3", "latest"),
 }
 
 var actionChange = map[string]string{
-	"deploy/app.yaml": strings.ReplaceAll(actionDeployment, "1.2.3", "latest"),
+	"deploy/app.yaml": strings.ReplaceAll(deploymentFixed, "1.2.3", "latest"),
 	"deploy/pod.yaml": `apiVersion: v1
 kind: Pod
 metadata:
