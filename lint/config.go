@@ -33,6 +33,9 @@ const ConfigFile = ".prodlint.yaml"
 //	  - apiVersion: example.com/v1
 //	    kind: Worker
 //	    podTemplate: spec.template
+//	gitops:
+//	  repoURLs: [https://github.com/acme/platform.git]  # besides the Git remotes
+//	  production: '(^|-)(prod|live)(-|$)'               # production destinations
 type Settings struct {
 	// File is where the settings were read from ("" for defaults).
 	File        string                   `yaml:"-"`
@@ -42,9 +45,30 @@ type Settings struct {
 	Exclude     []string                 `yaml:"exclude"`
 	Charts      map[string]ChartSettings `yaml:"charts"`
 	Workloads   []WorkloadKind           `yaml:"workloads"`
+	GitOps      GitOpsSettings           `yaml:"gitops"`
 
 	exclude []*regexp.Regexp
 }
+
+// GitOpsSettings configure how GitOps objects are resolved and checked.
+type GitOpsSettings struct {
+	// RepoURLs are URLs of this repository besides its Git remotes
+	// (mirrors, the URL Argo CD or Flux use).
+	RepoURLs []string `yaml:"repoURLs"`
+	// Production is a regular expression matching production
+	// destinations (namespace, cluster, project); empty means
+	// DefaultProduction.
+	Production string `yaml:"production"`
+	// Disabled turns GitOps resolution off: charts and kustomizations
+	// render with their defaults.
+	Disabled bool `yaml:"disabled"`
+
+	production *regexp.Regexp
+}
+
+// ProductionPattern returns the compiled production pattern, nil for the
+// default.
+func (g GitOpsSettings) ProductionPattern() *regexp.Regexp { return g.production }
 
 // ChartSettings are per-chart render settings, keyed by the chart folder.
 type ChartSettings struct {
@@ -111,9 +135,10 @@ func configYAMLError(file string, err error) error {
 		var line int
 		fmt.Sscan(m[1], &line)
 		msg = m[2]
-		msg = strings.Replace(msg, "not found in type lint.Settings", "is not a prodlint setting (kubeVersion, apiVersions, rules, exclude, charts, workloads)", 1)
+		msg = strings.Replace(msg, "not found in type lint.Settings", "is not a prodlint setting (kubeVersion, apiVersions, rules, exclude, charts, workloads, gitops)", 1)
 		msg = strings.Replace(msg, "not found in type lint.ChartSettings", "is not a chart setting (valuesFiles, releaseName, namespace)", 1)
 		msg = strings.Replace(msg, "not found in type lint.WorkloadKind", "is not a workload setting (apiVersion, kind, podTemplate)", 1)
+		msg = strings.Replace(msg, "not found in type lint.GitOpsSettings", "is not a gitops setting (repoURLs, production, disabled)", 1)
 		return &ConfigError{File: file, Line: line, Msg: msg}
 	}
 	return &ConfigError{File: file, Msg: "invalid YAML: " + msg}
@@ -161,6 +186,13 @@ func (s *Settings) validate(doc *yaml.Node) error {
 				return &ConfigError{s.File, line, err.Error()}
 			}
 		}
+	}
+	if p := child(child(doc, "gitops"), "production"); p != nil && p.Value != "" {
+		re, err := regexp.Compile(p.Value)
+		if err != nil {
+			return &ConfigError{s.File, p.Line, fmt.Sprintf("gitops.production %q is not a regular expression: %v", p.Value, err)}
+		}
+		s.GitOps.production = re
 	}
 	if cs := child(doc, "charts"); cs != nil && cs.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(cs.Content); i += 2 {

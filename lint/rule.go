@@ -100,6 +100,8 @@ type Env struct {
 	// CRDs are the CustomResourceDefinitions rendered by every target of
 	// the run, for validating custom resources.
 	CRDs []*render.Object
+	// GitOps is what the rules about GitOps objects know (gitops.go).
+	GitOps GitOpsEnv
 }
 
 // Pass is the unit a check runs on: one object, with the other objects of the

@@ -1,7 +1,10 @@
 package lint
 
 import (
+	"testing/fstest"
+
 	"fmt"
+	"github.com/prodlint/prodlint/render/gitops"
 	"io/fs"
 	"os"
 	"path"
@@ -127,9 +130,22 @@ func checkFixture(r *Rule, files map[string][]byte) fixtureResult {
 		}
 		res.wants += len(ws)
 	}
+	// The fixture folder is also a repository whose GitOps objects are
+	// resolved (https://github.com/acme/fixtures is its URL), for the rules
+	// that report what resolving them finds.
+	repo := fstest.MapFS{}
+	for name, b := range files {
+		repo[name] = &fstest.MapFile{Data: b}
+	}
+	env := Env{KubeVersion: "1.34.0"}
+	if plan, err := gitops.Resolve(repo, nil, gitops.Options{RepoURLs: []string{fixtureRepoURL}}); err == nil {
+		env.GitOps.Problems = PlanProblems(plan)
+	} else {
+		res.errs = append(res.errs, err.Error())
+	}
 	failingKinds, passing := map[string]bool{}, map[string]int{}
 	for _, obj := range objs {
-		problems := r.Run(Env{KubeVersion: "1.34.0"}, obj, objs)
+		problems := r.Run(env, obj, objs)
 		if len(problems) == 0 {
 			passing[obj.Kind]++
 		} else {
@@ -169,6 +185,9 @@ func checkFixture(r *Rule, files map[string][]byte) fixtureResult {
 	}
 	return res
 }
+
+// fixtureRepoURL is the URL of the repository a fixture folder stands for.
+const fixtureRepoURL = "https://github.com/acme/fixtures.git"
 
 // matchWant marks as matched the first unmatched want of ws that matches
 // msg, and reports whether there was one.

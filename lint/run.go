@@ -33,6 +33,8 @@ type Config struct {
 	TargetTimeout time.Duration
 	// Exclude, when set, drops findings located in the files it matches.
 	Exclude func(file string) bool
+	// GitOps is what the GitOps rules know about the repository.
+	GitOps GitOpsEnv
 	// Baseline, when set, is the lint result of the change's base revision:
 	// findings are classified new or unchanged, and Result.Fixed lists what
 	// the change fixed.
@@ -48,7 +50,10 @@ type TargetError struct {
 
 func (e *TargetError) Error() string {
 	v := ""
-	if e.Variant != "" {
+	switch {
+	case strings.Contains(e.Variant, " "): // a GitOps deployment: "Application web"
+		v = " (" + e.Variant + ")"
+	case e.Variant != "":
 		v = " (values " + e.Variant + ")"
 	}
 	return fmt.Sprintf("render %s%s: %v", e.Target, v, e.Err)
@@ -141,7 +146,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 				o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
 			}
 			o.objects += len(v.Objects)
-			fs, sups, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t, CRDs: crds}, v)
+			fs, sups, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t, CRDs: crds, GitOps: cfg.GitOps}, v)
 			if err != nil {
 				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
 			}
@@ -360,7 +365,7 @@ func newFinding(r *Rule, t render.Target, variant string, obj *render.Object, p 
 //     kustomize base used by overlays) into one finding;
 //  3. sort.
 func PostProcess(fs []Finding, targets []render.Target) []Finding {
-	return sortFindings(mergeTargets(promoteValues(mergeVariants(fs, targets))))
+	return sortFindings(mergeTargets(promoteValues(mergeVariants(fs, targets), targets)))
 }
 
 // promoteValues makes the values file line the primary location of a
@@ -368,10 +373,11 @@ func PostProcess(fs []Finding, targets []render.Target) []Finding {
 // values file supplied the value: the template line is shared by every
 // variant, the values line is what to edit. The template line stays as a
 // related location.
-func promoteValues(fs []Finding) []Finding {
+func promoteValues(fs []Finding, targets []render.Target) []Finding {
+	own := variantFiles(targets)
 	for i := range fs {
 		f := &fs[i]
-		if len(f.Variants) == 0 || f.TargetKind != render.Helm {
+		if len(f.Variants) == 0 && own[f.Target+"\x00*"] == nil || f.TargetKind != render.Helm {
 			continue
 		}
 		j, values := -1, 0
@@ -380,7 +386,7 @@ func promoteValues(fs []Finding) []Finding {
 				j, values = k, values+1
 			}
 		}
-		if values != 1 || !fromVariant(f, f.Related[j].Location.File) {
+		if values != 1 || !fromVariant(f, f.Related[j].Location.File, own) {
 			continue
 		}
 		tmpl := render.Related{Location: f.Location, Message: "template line"}
@@ -390,15 +396,47 @@ func promoteValues(fs []Finding) []Finding {
 	return fs
 }
 
-// fromVariant reports whether file is the values file of one of the
-// finding's variants.
-func fromVariant(f *Finding, file string) bool {
+// fromVariant reports whether file is a values file of one of the
+// finding's variants: the values file of a values variant, or a file a
+// GitOps deployment takes values from (the Application itself for inline
+// values).
+func fromVariant(f *Finding, file string, own map[string][]string) bool {
+	if len(f.Variants) == 0 { // every variant: of a deployed chart, every deployment
+		return slices.Contains(own[f.Target+"\x00*"], file)
+	}
 	for _, v := range f.Variants {
-		if v != "" && render.Rel(f.Target, v) == file {
+		if v == "" {
+			continue
+		}
+		if files, ok := own[f.Target+"\x00"+v]; ok {
+			if slices.Contains(files, file) {
+				return true
+			}
+			continue
+		}
+		if render.Rel(f.Target, v) == file {
 			return true
 		}
 	}
 	return false
+}
+
+// variantFiles maps "target dir\x00deployment name" to the files the
+// deployment takes values from, and "target dir\x00*" to those of every
+// deployment of the target.
+func variantFiles(targets []render.Target) map[string][]string {
+	out := map[string][]string{}
+	for _, t := range targets {
+		for _, d := range t.Deployments {
+			files := []string{d.File}
+			for _, l := range d.Values {
+				files = append(files, l.File)
+			}
+			out[t.Dir+"\x00"+d.Name] = files
+			out[t.Dir+"\x00*"] = append(out[t.Dir+"\x00*"], files...)
+		}
+	}
+	return out
 }
 
 // mergeVariants makes one finding of one problem rendered by several
@@ -423,7 +461,11 @@ func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 	}
 	nvariants := map[string]int{}
 	for _, t := range targets {
-		nvariants[t.Dir] = 1 + len(t.Variants)
+		n := 1 + len(t.Variants)
+		if len(t.Deployments) > 0 {
+			n = len(t.Variants) + len(t.Deployments) // deployments replace the default
+		}
+		nvariants[t.Dir] = n
 	}
 	for i := range out {
 		sort.Strings(out[i].Variants)

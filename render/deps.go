@@ -49,6 +49,8 @@ type Graph struct {
 //     patches, generator files and env files, replacement sources, openapi
 //     schema, crds, configurations, generators, transformers, validators.
 //   - A plain target depends on its files.
+//   - A target deployed by GitOps objects also depends on their files and
+//     on the values files and ConfigMaps they read.
 func BuildGraph(fsys fs.FS, targets []Target, global ...string) *Graph {
 	g := &Graph{Targets: targets, Global: global}
 	memo := &depsMemo{fsys: fsys, kust: map[string]*kustInfo{}}
@@ -61,6 +63,9 @@ func BuildGraph(fsys fs.FS, targets []Target, global ...string) *Graph {
 			d = kustomizeDeps(memo, t.Dir)
 		default:
 			d = Deps{Files: slices.Clone(t.Files)}
+		}
+		for _, dep := range t.Deployments {
+			d.Files = append(d.Files, dep.Deps...)
 		}
 		sort.Strings(d.Files)
 		sort.Strings(d.Dirs)

@@ -45,6 +45,10 @@ type Target struct {
 	// configuration).
 	ReleaseName string
 	Namespace   string
+	// Deployments are the GitOps objects of the repository that deploy
+	// the target. A target with deployments renders once per deployment
+	// (and for its Variants), not with its defaults.
+	Deployments []*Deployment
 }
 
 // String names the target the way messages do: "helm charts/web".

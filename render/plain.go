@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -23,20 +24,38 @@ func (PlainRenderer) Render(ctx context.Context, t Target, opts Options) ([]*Var
 	if err != nil {
 		return nil, err
 	}
-	v := &Variant{Target: t}
+	var objs []*Object
 	var errs []error
 	for _, f := range t.Files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		objs, err := ReadManifest(fsys, f)
-		v.Objects = append(v.Objects, objs...)
+		o, err := ReadManifest(fsys, f)
+		objs = append(objs, o...)
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	v.Err = errors.Join(errs...)
-	return []*Variant{v}, nil
+	if len(t.Deployments) == 0 {
+		return []*Variant{{Target: t, Objects: objs, Err: errors.Join(errs...)}}, nil
+	}
+	// Deployed by GitOps objects: once per deployment, each with its own
+	// copy of the objects (substitution and namespaces differ).
+	var out []*Variant
+	for i, d := range t.Deployments {
+		v := &Variant{Target: t, Name: d.Name, Notes: d.Notes}
+		if i == 0 {
+			v.Objects = objs
+		} else {
+			for _, f := range t.Files {
+				o, _ := ReadManifest(fsys, f)
+				v.Objects = append(v.Objects, o...)
+			}
+		}
+		v.Err = errors.Join(append(slices.Clone(errs), Deploy(v.Objects, d)...)...)
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // ReadManifest parses every document of a manifest file. Documents that are

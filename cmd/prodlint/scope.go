@@ -126,7 +126,17 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	if err != nil {
 		return nil, usagef("%s: %v", sc.path, err)
 	}
-	targets, discErrs := applySettings(settings, disc.Targets), disc.Errors
+	// GitOps deployments first: they replace the values variants found
+	// by name; the configuration's own values files are added after.
+	targets, discErrs := disc.Targets, disc.Errors
+	plan, err := resolveGitOps(fsys, sc, settings, targets)
+	if err != nil {
+		return nil, err
+	}
+	if plan != nil {
+		targets = plan.Targets
+	}
+	targets = applySettings(settings, targets)
 	global := []string{configFile}
 	if f.config != "" {
 		if rel, err := relTo(sc.root, f.config); err == nil {
@@ -160,7 +170,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 			return nil, nil
 		}
 	}
-	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded, TargetTimeout: f.timeout}
+	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded, TargetTimeout: f.timeout, GitOps: gitopsEnv(settings, plan)}
 	var failedAtBase map[string]bool
 	if sc.baseRev != "" {
 		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg)
@@ -169,6 +179,9 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 		}
 	}
 	res := lint.Run(context.Background(), cfg)
+	if plan != nil {
+		res.Notes = append(res.Notes, plan.Notes...)
+	}
 	failedNow := map[string]bool{}
 	for _, e := range res.Errors {
 		failedNow[e.Target.String()] = true
@@ -213,19 +226,34 @@ func lintBase(sc *scope, settings *lint.Settings, head lint.Config) (*lint.Basel
 		}
 		seen[t.Dir] = true
 		if disc, err := render.Discover(baseFS, t.Dir); err == nil {
-			for _, bt := range applySettings(settings, disc.Targets) {
+			for _, bt := range disc.Targets {
 				if bt.Dir == t.Dir {
 					atBase[bt.String()] = bt
 				}
 			}
 		}
 	}
-	cfg.Targets = nil
+	var baseTargets []render.Target
 	for _, t := range head.Targets {
 		if bt, ok := atBase[t.String()]; ok {
+			baseTargets = append(baseTargets, bt)
+		}
+	}
+	plan, err := resolveGitOps(baseFS, sc, settings, baseTargets)
+	if err != nil {
+		return nil, nil, err
+	}
+	if plan != nil {
+		baseTargets = plan.Targets
+	}
+	baseTargets = applySettings(settings, baseTargets)
+	cfg.Targets = nil
+	for _, bt := range baseTargets {
+		if slices.ContainsFunc(head.Targets, func(t render.Target) bool { return t.String() == bt.String() }) {
 			cfg.Targets = append(cfg.Targets, bt)
 		}
 	}
+	cfg.GitOps = gitopsEnv(settings, plan)
 	res := lint.Run(context.Background(), cfg)
 	failed := map[string]bool{}
 	for _, e := range res.Errors {

@@ -53,20 +53,55 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 	if err != nil {
 		return nil, err
 	}
-	names := append([]string{""}, t.Variants...)
-	out := make([]*render.Variant, 0, len(names))
-	for i, name := range names {
+	specs := j.variants(t)
+	out := make([]*render.Variant, 0, len(specs))
+	for i, sp := range specs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		v := &render.Variant{Target: t, Name: name}
+		v := &render.Variant{Target: t, Name: sp.name}
 		if i == 0 {
 			v.Notes = append(v.Notes, j.chart.notes...)
 		}
-		j.renderVariant(ctx, v)
+		if sp.dep != nil {
+			v.Notes = append(v.Notes, sp.dep.Notes...)
+		}
+		j.renderVariant(ctx, v, sp)
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// variantSpec is what one variant renders with.
+type variantSpec struct {
+	name   string
+	layers []render.ValuesLayer // on top of values.yaml, lowest precedence first
+	rel    common.ReleaseOptions
+	dep    *render.Deployment
+}
+
+// variants lists the variants of t: the default (values.yaml alone) unless
+// GitOps deployments replace it, each values file of t.Variants, and each
+// deployment with its values, release name and namespace.
+func (j *job) variants(t render.Target) []variantSpec {
+	var out []variantSpec
+	if len(t.Deployments) == 0 {
+		out = append(out, variantSpec{rel: j.rel})
+	}
+	for _, f := range t.Variants {
+		out = append(out, variantSpec{name: f, layers: []render.ValuesLayer{{File: path.Join(j.dir, f)}}, rel: j.rel})
+	}
+	for _, d := range t.Deployments {
+		rel := j.rel
+		if d.ReleaseName != "" {
+			rel.Name = d.ReleaseName
+		}
+		if d.Namespace != "" {
+			rel.Namespace = d.Namespace
+		}
+		out = append(out, variantSpec{name: d.Name, layers: d.Values, rel: rel, dep: d})
+	}
+	return out
 }
 
 // job holds what every variant of one chart shares.
@@ -116,21 +151,17 @@ func newJob(ctx context.Context, t render.Target, opts render.Options) (*job, er
 }
 
 // renderVariant renders one variant into v: objects, error and notes.
-func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
+func (j *job) renderVariant(ctx context.Context, v *render.Variant, sp variantSpec) {
 	defer func() {
 		if r := recover(); r != nil {
 			v.Objects, v.Err = nil, fmt.Errorf("%s: internal error while rendering (please report it): %v", j.dir, r)
 		}
 	}()
-	var files []string
-	if v.Name != "" {
-		files = []string{v.Name}
-	}
 	if err := j.checkKubeVersion(); err != nil {
 		v.Err = err
 		return
 	}
-	vals, err := readValues(j.fsys, j.dir, files)
+	vals, err := readValues(j.fsys, sp.layers)
 	if err != nil {
 		v.Err = err
 		return
@@ -140,7 +171,7 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
 		v.Err = fmt.Errorf("%s: processing dependencies: %w", path.Join(j.dir, "Chart.yaml"), err)
 		return
 	}
-	rv, err := j.renderValues(ch, vals, files)
+	rv, err := j.renderValues(ch, vals, sp)
 	if err != nil {
 		v.Err = err
 		return
@@ -158,15 +189,15 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant) {
 	}
 	v.Objects = crds
 	for _, r := range objs {
-		r.obj.InReleaseNamespace = r.obj.Namespace == j.rel.Namespace
+		r.obj.InReleaseNamespace = r.obj.Namespace == sp.rel.Namespace
 		v.Objects = append(v.Objects, r.obj)
 	}
 	v.Notes = append(v.Notes, notes...)
 	if len(objs) > 0 {
-		if note := j.locate(ctx, ch, vals, tpls, objs); note != "" {
+		if note := j.locate(ctx, ch, vals, sp.rel, tpls, objs); note != "" {
 			v.Notes = append(v.Notes, note)
 		}
-		setValueSources(objs, j.valueSources(files))
+		setValueSources(objs, j.valueSources(sp.layers))
 	}
 	v.Err = errors.Join(errs...)
 }
@@ -183,14 +214,17 @@ func (j *job) checkKubeVersion() error {
 
 // renderValues coalesces the chart's values with the variant's, adds the
 // release and capabilities, and validates the result against the schemas.
-func (j *job) renderValues(ch *chartv2.Chart, vals map[string]any, files []string) (common.Values, error) {
-	rv, err := commonutil.ToRenderValuesWithSchemaValidation(ch, vals, j.rel, j.caps, true)
+func (j *job) renderValues(ch *chartv2.Chart, vals map[string]any, sp variantSpec) (common.Values, error) {
+	rv, err := commonutil.ToRenderValuesWithSchemaValidation(ch, vals, sp.rel, j.caps, true)
 	if err != nil {
 		return nil, fmt.Errorf("%s: values: %w", j.dir, err)
 	}
 	cv, _ := rv["Values"].(common.Values)
-	names := strings.Join(append([]string{"values.yaml"}, files...), ", ")
-	if err := j.chart.validateSchemas(ch, cv, names); err != nil {
+	names := []string{"values.yaml"}
+	for _, l := range sp.layers {
+		names = append(names, strings.TrimPrefix(layerName(l), j.dir+"/"))
+	}
+	if err := j.chart.validateSchemas(ch, cv, strings.Join(names, ", ")); err != nil {
 		return nil, err
 	}
 	return rv, nil
@@ -199,11 +233,11 @@ func (j *job) renderValues(ch *chartv2.Chart, vals map[string]any, files []strin
 // locate renders the marked copy of the processed chart and gives every
 // template object its locator. It returns a note when the marked render
 // failed and positions fall back to scanning the templates.
-func (j *job) locate(ctx context.Context, ch *chartv2.Chart, vals map[string]any, tpls templateSet, objs []rendered) string {
+func (j *job) locate(ctx context.Context, ch *chartv2.Chart, vals map[string]any, rel common.ReleaseOptions, tpls templateSet, objs []rendered) string {
 	var marked map[string]string
 	var note string
 	mc := j.chart.markedChart(ch)
-	rv, err := commonutil.ToRenderValuesWithSchemaValidation(mc, vals, j.rel, j.caps, true)
+	rv, err := commonutil.ToRenderValuesWithSchemaValidation(mc, vals, rel, j.caps, true)
 	if err == nil {
 		marked, err = newEngine().RenderWithContext(ctx, mc, rv)
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/prodlint/prodlint/render"
 	"helm.sh/helm/v4/pkg/chart/common"
 	chartloader "helm.sh/helm/v4/pkg/chart/v2/loader"
 )
@@ -47,37 +48,91 @@ func capabilities(kv *common.KubeVersion, apis []string) *common.Capabilities {
 	return caps
 }
 
-// readValues reads the values files of a variant (paths relative to the
-// chart folder dir) through the repository file system and merges them in
-// order, the way helm template --values does, without Helm's getters: a file
-// is only ever read from the repository.
-func readValues(fsys fs.FS, dir string, files []string) (map[string]any, error) {
+// readValues reads the values layers of a variant (values files by
+// repository path, inline values) through the repository file system and
+// merges them in order, the way helm template --values does, without
+// Helm's getters: a file is only ever read from the repository.
+func readValues(fsys fs.FS, layers []render.ValuesLayer) (map[string]any, error) {
 	vals := map[string]any{}
-	for _, f := range files {
-		rel := path.Join(dir, f)
-		if !inside(rel) {
-			return nil, fmt.Errorf("%s: values file is outside the repository", rel)
-		}
-		b, err := readRepoFile(fsys, rel)
+	for _, l := range layers {
+		var v map[string]any
 		switch {
-		case escapes(err):
-			return nil, fileError(rel, err)
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, fmt.Errorf("%s: values file not found", rel)
-		case err != nil:
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
+		case l.Values != nil:
+			v = l.Values
+		case l.Node != nil:
+			if err := l.Node.Decode(&v); err != nil {
+				return nil, fmt.Errorf("%s:%d: values: %v", l.File, l.Node.Line, err)
 			}
-			return nil, fmt.Errorf("%s: cannot read values file: %v", rel, err)
-		}
-		v, err := chartloader.LoadValues(bytes.NewReader(b))
-		if err != nil {
-			return nil, yamlFileError(rel, err.Error())
+			v, _ = normalizeValues(v).(map[string]any)
+		default:
+			var err error
+			if v, err = readValuesFile(fsys, l.File); err != nil {
+				if l.Optional && errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return nil, err
+			}
 		}
 		vals = mergeMaps(vals, v)
 	}
 	return vals, nil
+}
+
+// layerName names a values layer in messages.
+func layerName(l render.ValuesLayer) string {
+	if l.Node != nil || l.Values != nil {
+		return "the values in " + l.File
+	}
+	return l.File
+}
+
+// normalizeValues turns the map[any]any of non-string keys into
+// map[string]any, recursively, as Helm's values need.
+func normalizeValues(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normalizeValues(e)
+		}
+		return t
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[fmt.Sprint(k)] = normalizeValues(e)
+		}
+		return m
+	case []any:
+		for i, e := range t {
+			t[i] = normalizeValues(e)
+		}
+		return t
+	}
+	return v
+}
+
+// readValuesFile reads one values file of the repository.
+func readValuesFile(fsys fs.FS, rel string) (map[string]any, error) {
+	if !inside(rel) {
+		return nil, fmt.Errorf("%s: values file is outside the repository", rel)
+	}
+	b, err := readRepoFile(fsys, rel)
+	switch {
+	case escapes(err):
+		return nil, fileError(rel, err)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, notFoundError(rel)
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: cannot read values file: %v", rel, err)
+	}
+	v, err := chartloader.LoadValues(bytes.NewReader(b))
+	if err != nil {
+		return nil, yamlFileError(rel, err.Error())
+	}
+	return v, nil
 }
 
 // inside reports whether a cleaned repository-relative path stays inside the
@@ -121,3 +176,9 @@ func yamlFileError(file, msg string) error {
 	}
 	return fmt.Errorf("%s: invalid YAML: %s", file, msg)
 }
+
+// notFoundError is a values file that does not exist.
+type notFoundError string
+
+func (e notFoundError) Error() string        { return string(e) + ": values file not found" }
+func (e notFoundError) Is(target error) bool { return target == fs.ErrNotExist }

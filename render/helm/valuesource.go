@@ -35,23 +35,47 @@ type valueSources struct {
 	fsys fs.FS
 	root string            // repository-relative chart folder
 	read map[string][]byte // files read with the chart, by repository path
-	// variant are the variant's own values files (repository paths),
-	// highest precedence first.
+	// variant are the variant's own values layers (repository paths of
+	// values files, or ids of inline values), highest precedence first.
 	variant []string
+	// files maps the id of an inline values layer to its file.
+	files map[string]string
 
 	mu      sync.Mutex
 	docs    map[string]*yaml.Node // parsed values files; nil when unreadable
 	actions map[*tmpl]*tmplActions
 }
 
-// valueSources returns the values files of the variant rendered with the
-// values files files (relative to the chart folder).
-func (j *job) valueSources(files []string) *valueSources {
+// valueSources returns the values sources of the variant rendered with
+// the values layers layers. An inline layer (values in an Application or a
+// HelmRelease) is known by an id ("apps/web.yaml#2") whose document is the
+// layer's node, and located in its file.
+func (j *job) valueSources(layers []render.ValuesLayer) *valueSources {
 	vs := &valueSources{fsys: j.fsys, root: j.dir, read: j.chart.read}
-	for i := len(files) - 1; i >= 0; i-- {
-		vs.variant = append(vs.variant, path.Join(j.dir, files[i]))
+	for i := len(layers) - 1; i >= 0; i-- {
+		l := layers[i]
+		if l.Node == nil {
+			if l.Values == nil {
+				vs.variant = append(vs.variant, l.File)
+			}
+			continue
+		}
+		id := fmt.Sprintf("%s#%d", l.File, i)
+		if vs.docs == nil {
+			vs.docs, vs.files = map[string]*yaml.Node{}, map[string]string{}
+		}
+		vs.docs[id], vs.files[id] = l.Node, l.File
+		vs.variant = append(vs.variant, id)
 	}
 	return vs
+}
+
+// fileOf returns the file of a values source id.
+func (vs *valueSources) fileOf(id string) string {
+	if f, ok := vs.files[id]; ok {
+		return f
+	}
+	return id
 }
 
 // setValueSources gives the template locators of a variant's objects the
@@ -356,7 +380,7 @@ func (vs *valueSources) related(t *tmpl, line int, rendered string, val *yaml.No
 	single := len(parts) == 1 && !mixed
 	var out []render.Related
 	for _, pc := range parts {
-		r := render.Related{Location: render.NodeLocation(pc.hit.file, pc.hit.key), Message: "value set here", Value: true}
+		r := render.Related{Location: render.NodeLocation(vs.fileOf(pc.hit.file), pc.hit.key), Message: "value set here", Value: true}
 		if !single {
 			// Several keys make the value: each is a part; only the
 			// variant's own file can be where this variant differs.

@@ -53,6 +53,16 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t, err)
 	}
+	if len(t.Deployments) > 0 {
+		var out []*render.Variant
+		for i, d := range t.Deployments {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			out = append(out, renderDeployment(ctx, fsys, opts.Root, t, d, i))
+		}
+		return out, nil
+	}
 	objs, err := renderTarget(ctx, newRepoFS(fsys, opts.Root), path.Clean(t.Dir))
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, cerr

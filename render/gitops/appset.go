@@ -1,0 +1,214 @@
+package gitops
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+	"gopkg.in/yaml.v3"
+)
+
+// applicationSet resolves the applications of an Argo CD ApplicationSet
+// whose generators are lists or Git directories of this repository. Each
+// generated application is resolved like an Application, with its template
+// nodes (and so the locations of its inline values) in the ApplicationSet.
+func (r *resolver) applicationSet(d *doc) {
+	spec := child(d.obj.Node, "spec")
+	tmpl := child(spec, "template")
+	if tmpl == nil {
+		return
+	}
+	goTmpl := str(spec, "goTemplate") == "true"
+	var params []map[string]any
+	for i, g := range items(spec, "generators") {
+		ps, ok := r.generator(d, g, render.Path{}.Key("spec").Key("generators").Index(i))
+		if !ok {
+			continue
+		}
+		params = append(params, ps...)
+	}
+	seen := map[string]bool{}
+	for _, p := range params {
+		app := cloneNode(tmpl)
+		substitute(app, p, goTmpl)
+		name := str(app, "metadata", "name")
+		if name == "" || strings.Contains(name, "{{") || seen[name] {
+			continue
+		}
+		seen[name] = true
+		r.appSpec(d, app, render.Path{}.Key("spec").Key("template"), name, fmt.Sprintf("Application %s (ApplicationSet %s)", name, d.obj.Name))
+	}
+}
+
+// generator returns the parameter sets of one generator, or false (with a
+// note) for a generator prodlint cannot evaluate offline.
+func (r *resolver) generator(d *doc, g *yaml.Node, gp render.Path) ([]map[string]any, bool) {
+	if l := child(g, "list"); l != nil {
+		var out []map[string]any
+		for _, e := range items(l, "elements") {
+			var m map[string]any
+			if e.Decode(&m) == nil {
+				out = append(out, m)
+			}
+		}
+		return out, true
+	}
+	if gg := child(g, "git"); gg != nil && len(items(gg, "directories")) > 0 {
+		if !r.isThisRepo(str(gg, "repoURL")) {
+			r.problem(d, NotRendered, gp.Key("git").Key("repoURL"), "%s", r.notThisRepo(str(gg, "repoURL")))
+			return nil, false
+		}
+		return r.gitDirectories(gg), true
+	}
+	kind := "unknown"
+	if g.Kind == yaml.MappingNode && len(g.Content) > 0 {
+		kind = g.Content[0].Value
+	}
+	r.plan.Notes = append(r.plan.Notes, fmt.Sprintf("%s: ApplicationSet %s: the %s generator is not evaluated offline; its applications are not rendered", d.obj.File, d.obj.Name, kind))
+	return nil, false
+}
+
+// gitDirectories evaluates a Git directories generator over this
+// repository.
+func (r *resolver) gitDirectories(g *yaml.Node) []map[string]any {
+	dirs := map[string]bool{}
+	for _, e := range items(g, "directories") {
+		pat := strings.TrimPrefix(path.Clean("./"+str(e, "path")), "./")
+		matches, _ := fs.Glob(r.fsys, pat)
+		for _, m := range matches {
+			if fi, err := fs.Stat(r.fsys, m); err != nil || !fi.IsDir() || strings.HasPrefix(path.Base(m), ".") {
+				continue
+			}
+			// An exclude wins over any include, whatever the order.
+			if str(e, "exclude") == "true" {
+				dirs[m] = false
+			} else if _, seen := dirs[m]; !seen {
+				dirs[m] = true
+			}
+		}
+	}
+	var names []string
+	for dname, keep := range dirs {
+		if keep {
+			names = append(names, dname)
+		}
+	}
+	sort.Strings(names)
+	var out []map[string]any
+	for _, p := range names {
+		segs := strings.Split(p, "/")
+		base := path.Base(p)
+		norm := nonAlnum.ReplaceAllString(base, "-")
+		m := map[string]any{
+			"path":                    p,
+			"path.path":               p,
+			"path.basename":           base,
+			"path.basenameNormalized": norm,
+		}
+		for i, s := range segs {
+			m["path["+strconv.Itoa(i)+"]"] = s
+		}
+		segsAny := make([]any, len(segs))
+		for i, s := range segs {
+			segsAny[i] = s
+		}
+		// The goTemplate form: .path.path, .path.basename, .path.segments.
+		m["\x00go"] = map[string]any{"path": map[string]any{"path": p, "basename": base, "basenameNormalized": norm, "segments": segsAny}}
+		out = append(out, m)
+	}
+	return out
+}
+
+var nonAlnum = regexp.MustCompile(`[^a-zA-Z0-9-]`)
+
+// Placeholders of ApplicationSet templates.
+var (
+	fastPlaceholder = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
+	goPlaceholder   = regexp.MustCompile(`\{\{-?\s*\.([A-Za-z0-9_.]+)\s*-?\}\}`)
+)
+
+// substitute replaces the placeholders of the parameters p in every scalar
+// of n; placeholders it cannot evaluate stay as they are.
+func substitute(n *yaml.Node, p map[string]any, goTmpl bool) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "{{") {
+		if goTmpl {
+			ctx := p
+			if g, ok := p["\x00go"].(map[string]any); ok {
+				ctx = g
+			}
+			n.Value = goPlaceholder.ReplaceAllStringFunc(n.Value, func(m string) string {
+				keys := strings.Split(goPlaceholder.FindStringSubmatch(m)[1], ".")
+				var cur any = ctx
+				for _, k := range keys {
+					mm, ok := cur.(map[string]any)
+					if !ok {
+						return m
+					}
+					if cur, ok = mm[k]; !ok {
+						return m
+					}
+				}
+				return scalarString(cur, m)
+			})
+		} else {
+			flat := map[string]any{}
+			flatten("", p, flat)
+			n.Value = fastPlaceholder.ReplaceAllStringFunc(n.Value, func(m string) string {
+				k := fastPlaceholder.FindStringSubmatch(m)[1]
+				if v, ok := flat[k]; ok {
+					return scalarString(v, m)
+				}
+				return m
+			})
+		}
+	}
+	for _, c := range n.Content {
+		substitute(c, p, goTmpl)
+	}
+}
+
+// flatten turns nested parameters into dotted keys (values.size).
+func flatten(prefix string, m map[string]any, out map[string]any) {
+	for k, v := range m {
+		if k == "\x00go" {
+			continue
+		}
+		if mm, ok := v.(map[string]any); ok {
+			flatten(prefix+k+".", mm, out)
+			continue
+		}
+		out[prefix+k] = v
+	}
+}
+
+func scalarString(v any, orig string) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int, int64, float64, bool:
+		return fmt.Sprint(v)
+	}
+	return orig
+}
+
+// cloneNode deep-copies a node tree (aliases keep pointing at the
+// originals, which is fine for reading).
+func cloneNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, e := range n.Content {
+		c.Content[i] = cloneNode(e)
+	}
+	return &c
+}

@@ -1,0 +1,317 @@
+package gitops
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+	"gopkg.in/yaml.v3"
+)
+
+// sourceRef is a Flux source reference resolved against the repository.
+type sourceRef struct {
+	kind, name, ns string
+	path           render.Path // where the reference is in the object
+}
+
+func ref(n *yaml.Node, p render.Path, defKind, defNS string) sourceRef {
+	s := sourceRef{kind: str(n, "kind"), name: str(n, "name"), ns: str(n, "namespace"), path: p}
+	if s.kind == "" {
+		s.kind = defKind
+	}
+	if s.ns == "" {
+		s.ns = defNS
+	}
+	return s
+}
+
+func (s sourceRef) String() string { return fmt.Sprintf("%s %s/%s", s.kind, s.ns, s.name) }
+
+// gitRepo resolves a GitRepository reference: ok when it is this
+// repository, else the problem is recorded.
+func (r *resolver) gitRepo(d *doc, s sourceRef, what string) bool {
+	g := r.idx.gitRepos[s.ns+"/"+s.name]
+	if g == nil {
+		g = r.idx.gitRepos["/"+s.name]
+	}
+	if g == nil {
+		r.problem(d, NotRendered, s.path, "%s comes from %s, which is not in this repository, so it is not rendered; add the GitRepository", what, s)
+		return false
+	}
+	url := str(g.obj.Node, "spec", "url")
+	if !r.isThisRepo(url) {
+		r.problem(d, NotRendered, s.path, "%s", r.notThisRepo(url))
+		return false
+	}
+	return true
+}
+
+// helmRelease resolves a Flux HelmRelease whose chart is in this
+// repository: from a GitRepository that is this repository, directly or
+// through a HelmChart (chartRef).
+func (r *resolver) helmRelease(d *doc) {
+	o := d.obj
+	spec := child(o.Node, "spec")
+	sp := render.Path{}.Key("spec")
+	var chart string
+	var src sourceRef
+	switch {
+	case child(spec, "chartRef") != nil:
+		cr := ref(child(spec, "chartRef"), sp.Key("chartRef"), "", o.Namespace)
+		if cr.kind != "HelmChart" {
+			r.problem(d, NotRendered, cr.path, "the chart comes from %s, which is not fetched, so what it deploys is not linted; lint the chart's own repository", cr)
+			return
+		}
+		hc := r.idx.helmCharts[cr.ns+"/"+cr.name]
+		if hc == nil {
+			r.problem(d, Missing, cr.path, "%s is not in this repository; add it or fix the chartRef", cr)
+			return
+		}
+		chart = str(hc.obj.Node, "spec", "chart")
+		src = ref(at(hc.obj.Node, "spec", "sourceRef"), cr.path, "HelmRepository", hc.obj.Namespace)
+	default:
+		cs := at(spec, "chart", "spec")
+		chart = str(cs, "chart")
+		src = ref(child(cs, "sourceRef"), sp.Key("chart").Key("spec").Key("sourceRef"), "HelmRepository", o.Namespace)
+	}
+	if src.kind != "GitRepository" {
+		r.problem(d, NotRendered, src.path, "chart %s comes from %s, which is not fetched, so what it deploys is not linted; lint the chart's own repository", chart, src)
+		return
+	}
+	if !r.gitRepo(d, src, "the chart") {
+		return
+	}
+	dir := cleanPath(chart)
+	chartPath := sp.Key("chart").Key("spec").Key("chart")
+	if dir == "" || r.kindAt(dir) != render.Helm {
+		r.problem(d, Missing, chartPath, "chart %s is not a chart folder of this repository; fix the path", chart)
+		return
+	}
+	ns := str(spec, "targetNamespace")
+	if ns == "" {
+		ns = o.Namespace
+	}
+	dep := &render.Deployment{Name: "HelmRelease " + ref2(o), File: o.File, Line: o.Node.Line, Deps: []string{o.File}, Namespace: ns}
+	dep.ReleaseName = str(spec, "releaseName")
+	if dep.ReleaseName == "" {
+		dep.ReleaseName = o.Name
+		if t := str(spec, "targetNamespace"); t != "" {
+			dep.ReleaseName = t + "-" + o.Name
+		}
+	}
+	for i, vf := range items(spec, "valuesFrom") {
+		r.valuesFrom(d, vf, sp.Key("valuesFrom").Index(i), dep)
+	}
+	if v := child(spec, "values"); v != nil && v.Kind == yaml.MappingNode {
+		dep.Values = append(dep.Values, render.ValuesLayer{File: o.File, Node: v})
+	}
+	r.deploy(render.Helm, dir, false, dep)
+}
+
+// ref2 names a namespaced object: "ns/name", or "name".
+func ref2(o *render.Object) string {
+	if o.Namespace != "" {
+		return o.Namespace + "/" + o.Name
+	}
+	return o.Name
+}
+
+// valuesFrom adds the values of one valuesFrom entry of a HelmRelease:
+// a key of a ConfigMap or Secret manifest, or the file a kustomize
+// generator makes that key from.
+func (r *resolver) valuesFrom(d *doc, vf *yaml.Node, p render.Path, dep *render.Deployment) {
+	kind, name := str(vf, "kind"), str(vf, "name")
+	key := str(vf, "valuesKey")
+	if key == "" {
+		key = "values.yaml"
+	}
+	optional := str(vf, "optional") == "true"
+	target := str(vf, "targetPath")
+	val, layer, file, ok := r.configValue(d.obj.Namespace, kind, name, key)
+	if !ok {
+		if !optional {
+			r.problem(d, Missing, p.Key("name"), "valuesFrom %s %s (key %s) is not in this repository; add it, or set optional: true if the release may go without it", kind, name, key)
+		}
+		return
+	}
+	dep.Deps = append(dep.Deps, file)
+	if target != "" {
+		if val == nil {
+			return
+		}
+		l, err := setLayer(file, []setValue{{name: &yaml.Node{Kind: yaml.ScalarNode, Value: target, Line: val.pos.Line, Column: val.pos.Column}, value: val.pos, raw: &val.text}})
+		if err == nil {
+			dep.Values = append(dep.Values, l)
+		}
+		return
+	}
+	dep.Values = append(dep.Values, layer)
+}
+
+// configText is the text of a ConfigMap or Secret key and where it is.
+type configText struct {
+	text string
+	pos  *yaml.Node
+}
+
+// configValue finds key of the ConfigMap or Secret kind/name (in namespace
+// ns, or without a namespace) and returns its text and a values layer of
+// it, and the file it is in.
+func (r *resolver) configValue(ns, kind, name, key string) (*configText, render.ValuesLayer, string, bool) {
+	for _, k := range []string{kind + " " + ns + "/" + name, kind + " /" + name} {
+		if files, ok := r.idx.generated[k]; ok {
+			if f, ok := files[key]; ok && r.exists(f) {
+				return nil, render.ValuesLayer{File: f}, f, true
+			}
+		}
+		for _, cd := range r.idx.configs[k] {
+			if n, txt, ok := configKey(cd, key); ok {
+				ct := &configText{text: txt, pos: n}
+				l := render.ValuesLayer{File: cd.obj.File}
+				if n.Kind == yaml.ScalarNode && txt == n.Value {
+					if v, err := render.ParseEmbedded(n, cd.lines); err == nil && v != nil && v.Kind == yaml.MappingNode {
+						l.Node = v
+					}
+				}
+				if l.Node == nil {
+					var m map[string]any
+					if yaml.Unmarshal([]byte(txt), &m) != nil {
+						m = map[string]any{}
+					}
+					l.Node, l.Values = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}, m
+				}
+				return ct, l, cd.obj.File, true
+			}
+		}
+	}
+	return nil, render.ValuesLayer{}, "", false
+}
+
+// configKey returns the node and text of a data key of a ConfigMap or
+// Secret manifest (stringData as written, data of a Secret decoded).
+func configKey(cd *doc, key string) (*yaml.Node, string, bool) {
+	if n := at(cd.obj.Node, "stringData", key); n != nil && cd.obj.Kind == "Secret" {
+		return n, n.Value, true
+	}
+	n := at(cd.obj.Node, "data", key)
+	if n == nil {
+		return nil, "", false
+	}
+	if cd.obj.Kind == "Secret" {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(n.Value))
+		if err != nil {
+			return nil, "", false
+		}
+		return n, string(b), true
+	}
+	return n, n.Value, true
+}
+
+// fluxKustomization resolves a Flux Kustomization whose path is in this
+// repository.
+func (r *resolver) fluxKustomization(d *doc) {
+	o := d.obj
+	spec := child(o.Node, "spec")
+	sp := render.Path{}.Key("spec")
+	src := ref(child(spec, "sourceRef"), sp.Key("sourceRef"), "GitRepository", o.Namespace)
+	if src.kind != "GitRepository" {
+		r.problem(d, NotRendered, src.path, "the manifests come from %s, which is not fetched, so they are not linted; lint its own repository", src)
+		return
+	}
+	if !r.gitRepo(d, src, "the path") {
+		return
+	}
+	dir := cleanPath(str(spec, "path"))
+	if dir == "" {
+		dir = "."
+	}
+	kind := r.kindAt(dir)
+	if kind == "" || kind == render.Helm {
+		r.problem(d, Missing, sp.Key("path"), "path %s is not a folder of manifests or a kustomization in this repository; fix the path", dir)
+		return
+	}
+	dep := &render.Deployment{Name: "Kustomization " + ref2(o), File: o.File, Line: o.Node.Line, Deps: []string{o.File}}
+	if ns := str(spec, "targetNamespace"); ns != "" {
+		dep.Namespace, dep.ForceNamespace = ns, true
+	}
+	ov := &render.KustomizeOverlay{File: o.File, Lines: d.lines}
+	if dep.Namespace != "" {
+		ov.Fields = append(ov.Fields, render.OverlayField{Key: "namespace", Node: child(spec, "targetNamespace")})
+	}
+	for _, f := range []string{"namePrefix", "nameSuffix", "patches", "images", "components"} {
+		if n := child(spec, f); n != nil {
+			ov.Fields = append(ov.Fields, render.OverlayField{Key: f, Node: n})
+		}
+	}
+	if l := at(spec, "commonMetadata", "labels"); l != nil && l.Kind == yaml.MappingNode {
+		pairs := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: l.Line, Column: l.Column}
+		pairs.Content = []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "pairs", Line: l.Line, Column: l.Column}, l}
+		ov.Fields = append(ov.Fields, render.OverlayField{Key: "labels", Node: &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: l.Line, Column: l.Column, Content: []*yaml.Node{pairs}}})
+	}
+	if a := at(spec, "commonMetadata", "annotations"); a != nil && a.Kind == yaml.MappingNode {
+		ov.Fields = append(ov.Fields, render.OverlayField{Key: "commonAnnotations", Node: a})
+	}
+	if len(ov.Fields) > 0 {
+		dep.Kustomize = ov
+	}
+	r.postBuild(d, child(spec, "postBuild"), sp.Key("postBuild"), dep)
+	if kind == render.Plain && dep.Kustomize != nil {
+		for _, f := range ov.Fields {
+			if f.Key != "namespace" {
+				dep.Notes = append(dep.Notes, fmt.Sprintf("%s of %s is not applied: %s has no kustomization file", f.Key, dep.Name, dir))
+			}
+		}
+	}
+	if !r.deploy(kind, dir, kind == render.Plain, dep) && under(dir, r.opts.Under) {
+		r.plan.Notes = append(r.plan.Notes, fmt.Sprintf("%s: %s deploys %s, which has nothing to render", o.File, dep.Name, dir))
+	}
+}
+
+// postBuild collects the post-build variables of a Flux Kustomization:
+// substituteFrom ConfigMaps and Secrets in order, then substitute.
+func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.Deployment) {
+	if pb == nil {
+		return
+	}
+	vars := map[string]string{}
+	for i, sf := range items(pb, "substituteFrom") {
+		kind, name := str(sf, "kind"), str(sf, "name")
+		found := false
+		for _, k := range []string{kind + " " + d.obj.Namespace + "/" + name, kind + " /" + name} {
+			for _, cd := range r.idx.configs[k] {
+				found = true
+				dep.Deps = append(dep.Deps, cd.obj.File)
+				for _, field := range []string{"data", "stringData"} {
+					m := at(cd.obj.Node, field)
+					if m == nil || m.Kind != yaml.MappingNode {
+						continue
+					}
+					for j := 0; j+1 < len(m.Content); j += 2 {
+						v := m.Content[j+1].Value
+						if kind == "Secret" && field == "data" {
+							b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+							if err != nil {
+								continue
+							}
+							v = string(b)
+						}
+						vars[m.Content[j].Value] = v
+					}
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if !found && str(sf, "optional") != "true" {
+			r.problem(d, Missing, p.Key("substituteFrom").Index(i).Key("name"), "substituteFrom %s %s is not in this repository; add it, or set optional: true if its variables may stay unset", kind, name)
+		}
+	}
+	if s := child(pb, "substitute"); s != nil && s.Kind == yaml.MappingNode {
+		for j := 0; j+1 < len(s.Content); j += 2 {
+			vars[s.Content[j].Value] = s.Content[j+1].Value
+		}
+	}
+	dep.Substitute = vars // Flux substitutes (defaults, unset variables) even without variables
+}

@@ -1,0 +1,226 @@
+// Package gitops finds the GitOps objects of a repository (Argo CD
+// Applications and ApplicationSets, Flux HelmReleases and Kustomizations)
+// and turns each one that deploys a chart, a kustomization or a folder of
+// this repository into a render.Deployment of that target: the values files,
+// inline values, release name, namespace, kustomize options and post-build
+// variables that the GitOps tool will use. The renderers then render the
+// target as it will be deployed, and findings caused by an inline value
+// point at that value's line in the GitOps object.
+//
+// Nothing is fetched: a chart from a Helm repository or an OCI registry, or
+// a path in another Git repository, is reported as not rendered (a Problem
+// for the gitops-source-not-rendered rule), and a path, values file or
+// ConfigMap that this repository lacks as missing (gitops-source-missing).
+package gitops
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+)
+
+// Options say what "this repository" is.
+type Options struct {
+	// RepoURLs are the URLs of this repository: its Git remotes and the
+	// URLs declared in the configuration. A source whose URL is one of
+	// them (in any spelling: https, ssh, scp-like, with or without .git)
+	// is this repository.
+	RepoURLs []string
+	// Under is the folder being linted (slash path, "." for everything);
+	// a deployed folder outside it gets no target of its own.
+	Under string
+}
+
+// Problem is something wrong with a GitOps object, for one of the GitOps
+// rules, at a path of the object.
+type Problem struct {
+	Rule    string
+	Path    render.Path
+	Message string
+}
+
+// Rule ids of the problems.
+const (
+	NotRendered = "gitops-source-not-rendered"
+	Missing     = "gitops-source-missing"
+)
+
+// Plan is the result of resolving the GitOps objects of a repository.
+type Plan struct {
+	// Targets are the targets given to Resolve, with their Deployments,
+	// and the deployed folders that were not targets of their own (a
+	// kustomize base that an Application deploys directly).
+	Targets []render.Target
+	// Notes are remarks about objects that could not be resolved fully
+	// (an ApplicationSet generator that is not supported).
+	Notes []string
+	// Objects counts the GitOps objects found.
+	Objects int
+
+	problems map[objKey][]Problem
+}
+
+// Problems returns the problems found with a rendered GitOps object.
+func (p *Plan) Problems(o *render.Object) []Problem {
+	if p == nil || len(p.problems) == 0 {
+		return nil
+	}
+	return p.problems[objKey{o.File, o.Kind, o.Name}]
+}
+
+type objKey struct{ file, kind, name string }
+
+// Resolve scans fsys (the repository) for GitOps objects and adds their
+// deployments to targets. It fails only when the repository cannot be
+// walked; a GitOps object that cannot be resolved becomes a Problem or a
+// note.
+func Resolve(fsys fs.FS, targets []render.Target, opts Options) (*Plan, error) {
+	idx, err := scan(fsys)
+	if err != nil {
+		return nil, err
+	}
+	r := &resolver{fsys: fsys, idx: idx, opts: opts, plan: &Plan{problems: map[objKey][]Problem{}}}
+	for _, u := range opts.RepoURLs {
+		if n := NormalizeURL(u); n != "" {
+			r.urls = append(r.urls, n)
+		}
+	}
+	r.targets = slices.Clone(targets)
+	r.byDir = map[string][]int{}
+	for i, t := range r.targets {
+		r.byDir[t.Dir] = append(r.byDir[t.Dir], i)
+	}
+	for _, d := range idx.gitops {
+		r.plan.Objects++
+		switch {
+		case isArgo(d.obj, "Application"):
+			r.application(d)
+		case isArgo(d.obj, "ApplicationSet"):
+			r.applicationSet(d)
+		case isFlux(d.obj, "helm", "HelmRelease"):
+			r.helmRelease(d)
+		case isFlux(d.obj, "kustomize", "Kustomization"):
+			r.fluxKustomization(d)
+		}
+	}
+	for i := range r.targets {
+		sort.SliceStable(r.targets[i].Deployments, func(a, b int) bool {
+			return r.targets[i].Deployments[a].Name < r.targets[i].Deployments[b].Name
+		})
+	}
+	r.plan.Targets = r.targets
+	sort.Strings(r.plan.Notes)
+	r.plan.Notes = slices.Compact(r.plan.Notes)
+	return r.plan, nil
+}
+
+// resolver holds the state of one Resolve.
+type resolver struct {
+	fsys    fs.FS
+	idx     *index
+	opts    Options
+	urls    []string
+	plan    *Plan
+	targets []render.Target
+	byDir   map[string][]int
+}
+
+func isArgo(o *render.Object, kind string) bool {
+	return o.Kind == kind && strings.HasPrefix(o.APIVersion, "argoproj.io/")
+}
+
+// isFlux matches Flux kinds by API group prefix: helm, kustomize, source.
+func isFlux(o *render.Object, group, kind string) bool {
+	return o.Kind == kind && strings.HasPrefix(o.APIVersion, group+".toolkit.fluxcd.io/")
+}
+
+// problem records a problem with the object of d.
+func (r *resolver) problem(d *doc, rule string, p render.Path, format string, args ...any) {
+	k := objKey{d.obj.File, d.obj.Kind, d.obj.Name}
+	pr := Problem{Rule: rule, Path: p, Message: fmt.Sprintf(format, args...)}
+	if !slices.ContainsFunc(r.plan.problems[k], func(o Problem) bool { return o.Message == pr.Message && o.Path.String() == pr.Path.String() }) {
+		r.plan.problems[k] = append(r.plan.problems[k], pr)
+	}
+}
+
+// isThisRepo reports whether a source URL is this repository.
+func (r *resolver) isThisRepo(url string) bool {
+	n := NormalizeURL(url)
+	return n != "" && slices.Contains(r.urls, n)
+}
+
+// notThisRepo is the message for a source in another repository.
+func (r *resolver) notThisRepo(url string) string {
+	if len(r.urls) == 0 {
+		return fmt.Sprintf("source %s is not known to be this repository (it has no remote); add it to gitops.repoURLs in .prodlint.yaml if it is", url)
+	}
+	return fmt.Sprintf("source %s is another repository and is not rendered; add it to gitops.repoURLs in .prodlint.yaml if it is this one", url)
+}
+
+// kindAt returns the kind of target a GitOps tool makes of folder dir: a
+// chart, a kustomization or a folder of manifests, or "" when the folder
+// does not exist.
+func (r *resolver) kindAt(dir string) render.Kind {
+	fi, err := fs.Stat(r.fsys, dir)
+	if err != nil || !fi.IsDir() {
+		return ""
+	}
+	if _, err := fs.Stat(r.fsys, path.Join(dir, "Chart.yaml")); err == nil {
+		return render.Helm
+	}
+	for _, k := range render.KustomizationFiles {
+		if _, err := fs.Stat(r.fsys, path.Join(dir, k)); err == nil {
+			return render.Kustomize
+		}
+	}
+	return render.Plain
+}
+
+// deploy adds deployment dep to the target of kind k in dir. For a folder
+// of manifests with recurse, every plain target below dir gets it. It
+// returns false when there is no such target to render (the folder is
+// outside the linted folder, or has nothing to render).
+func (r *resolver) deploy(k render.Kind, dir string, recurse bool, dep *render.Deployment) bool {
+	added := false
+	for i := range r.targets {
+		t := &r.targets[i]
+		if t.Kind != k {
+			continue
+		}
+		if t.Dir == dir || recurse && k == render.Plain && (dir == "." || strings.HasPrefix(t.Dir, dir+"/")) {
+			// A deployed chart renders as deployed: the values files
+			// found by name (ci/*-values.yaml, values-*.yaml) are not
+			// variants of it any more.
+			t.Variants = nil
+			t.Deployments = append(t.Deployments, dep)
+			added = true
+		}
+	}
+	if added || k != render.Kustomize || !under(dir, r.opts.Under) {
+		return added
+	}
+	// A kustomization deployed directly that is not a root target of its
+	// own (a base that overlays also use): lint it as deployed.
+	r.targets = append(r.targets, render.Target{Kind: render.Kustomize, Dir: dir, Deployments: []*render.Deployment{dep}})
+	return true
+}
+
+// under reports whether dir is the folder u or below it.
+func under(dir, u string) bool {
+	return u == "." || u == "" || dir == u || strings.HasPrefix(dir, u+"/")
+}
+
+// cleanPath turns a GitOps path ("./apps/web/", "apps/web", "/") into a
+// repository-relative folder, or "" when it leaves the repository.
+func cleanPath(p string) string {
+	c := path.Clean("./" + strings.TrimPrefix(strings.TrimSpace(p), "/"))
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return ""
+	}
+	return c
+}

@@ -1,0 +1,487 @@
+package gitops
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/prodlint/prodlint/render"
+)
+
+const thisRepo = "https://github.com/acme/platform.git"
+
+func TestNormalizeURL(t *testing.T) {
+	same := []string{
+		"https://github.com/acme/platform.git",
+		"https://github.com/Acme/Platform",
+		"http://github.com/acme/platform/",
+		"git@github.com:acme/platform.git",
+		"ssh://git@github.com/acme/platform",
+		"ssh://git@github.com:22/acme/platform.git",
+		"git+ssh://github.com/acme/platform",
+		"https://token@github.com/acme/platform.git?ref=main",
+	}
+	for _, u := range same {
+		if got := NormalizeURL(u); got != "github.com/acme/platform" {
+			t.Errorf("NormalizeURL(%q) = %q, want github.com/acme/platform", u, got)
+		}
+	}
+	for _, u := range []string{"https://github.com/acme/platform-infra", "https://gitlab.com/acme/platform", "git@github.com:acme/other.git"} {
+		if NormalizeURL(u) == "github.com/acme/platform" {
+			t.Errorf("NormalizeURL(%q) matches another repository", u)
+		}
+	}
+	if NormalizeURL("  ") != "" {
+		t.Error("an empty URL must normalize to empty")
+	}
+}
+
+func TestCleanPath(t *testing.T) {
+	for in, want := range map[string]string{"./apps/web/": "apps/web", "apps/web": "apps/web", "/": ".", "./": ".", "": ".", "../other": "", "apps/../../x": ""} {
+		if got := cleanPath(in); got != want {
+			t.Errorf("cleanPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// repo is a small GitOps repository with a chart, a kustomization and a
+// folder of manifests, plus the GitOps objects under test.
+func repo(objs map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{
+		"charts/web/Chart.yaml":            {Data: []byte("apiVersion: v2\nname: web\nversion: 1.0.0\n")},
+		"charts/web/values.yaml":           {Data: []byte("replicas: 3\n")},
+		"charts/web/values-prod.yaml":      {Data: []byte("replicas: 4\n")},
+		"kustomize/web/kustomization.yaml": {Data: []byte("resources: [deploy.yaml]\n")},
+		"kustomize/web/deploy.yaml":        {Data: []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n")},
+		"plain/web/deploy.yaml":            {Data: []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n")},
+	}
+	for k, v := range objs {
+		fsys[k] = &fstest.MapFile{Data: []byte(v)}
+	}
+	return fsys
+}
+
+var targets = []render.Target{
+	{Kind: render.Helm, Dir: "charts/web", Variants: []string{"values-prod.yaml"}},
+	{Kind: render.Kustomize, Dir: "kustomize/web"},
+	{Kind: render.Plain, Dir: "plain/web", Files: []string{"plain/web/deploy.yaml"}},
+}
+
+func resolve(t *testing.T, objs map[string]string) *Plan {
+	t.Helper()
+	p, err := Resolve(repo(objs), targets, Options{RepoURLs: []string{thisRepo}, Under: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func deployments(p *Plan, dir string) []*render.Deployment {
+	for _, t := range p.Targets {
+		if t.Dir == dir {
+			return t.Deployments
+		}
+	}
+	return nil
+}
+
+// values merges the layers of a deployment the way the Helm renderer does
+// (without files).
+func layerValues(t *testing.T, l render.ValuesLayer) map[string]any {
+	t.Helper()
+	if l.Values != nil {
+		return l.Values
+	}
+	var m map[string]any
+	if err := l.Node.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+const argoHelm = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web-prod
+  namespace: argocd
+spec:
+  project: web
+  source:
+    repoURL: git@github.com:acme/platform.git
+    targetRevision: v1.0.0
+    path: charts/web
+    helm:
+      releaseName: web
+      valueFiles: [values-prod.yaml]
+      values: |
+        image:
+          tag: latest
+      parameters:
+        - name: image.repository
+          value: nginx
+        - name: replicas
+          value: "1"
+  destination:
+    namespace: web-prod
+`
+
+func TestArgoHelmApplication(t *testing.T) {
+	p := resolve(t, map[string]string{"apps/web.yaml": argoHelm})
+	ds := deployments(p, "charts/web")
+	if len(ds) != 1 {
+		t.Fatalf("deployments = %d, want 1", len(ds))
+	}
+	d := ds[0]
+	if d.Name != "Application web-prod" || d.ReleaseName != "web" || d.Namespace != "web-prod" || d.File != "apps/web.yaml" {
+		t.Errorf("deployment = %+v", d)
+	}
+	for _, tg := range p.Targets {
+		if tg.Dir == "charts/web" && tg.Variants != nil {
+			t.Errorf("a deployed chart keeps its values variants %v", tg.Variants)
+		}
+	}
+	if len(d.Values) != 3 || d.Values[0].File != "charts/web/values-prod.yaml" || d.Values[0].Node != nil {
+		t.Fatalf("values layers = %+v", d.Values)
+	}
+	// The values string is placed in the Application: tag is on line 17.
+	inline := d.Values[1]
+	if got := layerValues(t, inline); !reflect.DeepEqual(got, map[string]any{"image": map[string]any{"tag": "latest"}}) {
+		t.Errorf("inline values = %v", got)
+	}
+	tag := inline.Node.Content[1].Content[0]
+	if tag.Value != "tag" || tag.Line != 17 || tag.Column != 11 {
+		t.Errorf("tag key at %d:%d (%q), want 17:11", tag.Line, tag.Column, tag.Value)
+	}
+	// Parameters are typed like --set, and located at their value.
+	params := d.Values[2]
+	if got := layerValues(t, params); !reflect.DeepEqual(got, map[string]any{"image": map[string]any{"repository": "nginx"}, "replicas": int64(1)}) {
+		t.Errorf("parameters = %#v", got)
+	}
+	if r := params.Node.Content[3]; r.Line != 22 {
+		t.Errorf("replicas parameter value at line %d, want 22", r.Line)
+	}
+	if !slicesContain(d.Deps, "apps/web.yaml") || !slicesContain(d.Deps, "charts/web/values-prod.yaml") {
+		t.Errorf("deps = %v", d.Deps)
+	}
+}
+
+func slicesContain(s []string, x string) bool {
+	for _, e := range s {
+		if e == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestArgoValuesObjectReplacesValues(t *testing.T) {
+	app := strings.Replace(argoHelm, "      values: |\n        image:\n          tag: latest\n", "      values: |\n        image:\n          tag: latest\n      valuesObject:\n        image:\n          tag: \"1.0\"\n", 1)
+	d := deployments(resolve(t, map[string]string{"apps/web.yaml": app}), "charts/web")[0]
+	if got := layerValues(t, d.Values[1]); !reflect.DeepEqual(got, map[string]any{"image": map[string]any{"tag": "1.0"}}) {
+		t.Errorf("values = %v, want valuesObject only", got)
+	}
+}
+
+func TestApplicationSetGenerators(t *testing.T) {
+	set := `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: web
+spec:
+  generators:
+    - list:
+        elements:
+          - cluster: staging
+            values: {replicas: "2"}
+          - cluster: prod
+            values: {replicas: "5"}
+    - git:
+        repoURL: https://github.com/acme/platform
+        revision: HEAD
+        directories:
+          - path: kustomize/*
+    - clusters: {}
+  template:
+    metadata:
+      name: '{{cluster}}-web'
+    spec:
+      project: web
+      source:
+        repoURL: https://github.com/acme/platform
+        path: charts/web
+        helm:
+          parameters:
+            - name: replicas
+              value: '{{values.replicas}}'
+      destination:
+        namespace: '{{cluster}}'
+`
+	p := resolve(t, map[string]string{"apps/set.yaml": set})
+	ds := deployments(p, "charts/web")
+	var names []string
+	for _, d := range ds {
+		names = append(names, d.Name+" ns="+d.Namespace)
+	}
+	want := []string{"Application prod-web (ApplicationSet web) ns=prod", "Application staging-web (ApplicationSet web) ns=staging"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("deployments = %v; want the two list elements (placeholders left unresolved skip the git element)", names)
+	}
+	for _, d := range ds {
+		if got := layerValues(t, d.Values[0]); got["replicas"] != int64(2) && got["replicas"] != int64(5) {
+			t.Errorf("%s: replicas = %v", d.Name, got["replicas"])
+		}
+	}
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "the clusters generator is not evaluated offline") {
+		t.Errorf("notes = %q", p.Notes)
+	}
+}
+
+func TestApplicationSetGitDirectories(t *testing.T) {
+	set := `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: services
+spec:
+  goTemplate: true
+  generators:
+    - git:
+        repoURL: git@github.com:acme/platform.git
+        revision: HEAD
+        directories:
+          - path: '*/web'
+          - path: charts/web
+            exclude: true
+  template:
+    metadata:
+      name: '{{ .path.basename }}-{{ index .path.segments 0 }}'
+    spec:
+      project: web
+      source:
+        repoURL: https://github.com/acme/platform
+        path: '{{.path.path}}'
+      destination:
+        namespace: '{{ .path.basename }}'
+`
+	p := resolve(t, map[string]string{"apps/set.yaml": set})
+	if ds := deployments(p, "charts/web"); len(ds) != 0 {
+		t.Errorf("excluded folder deployed: %v", ds)
+	}
+	// The name uses a function, so it stays a template and the application
+	// is skipped rather than guessed.
+	if ds := deployments(p, "kustomize/web"); len(ds) != 0 {
+		t.Errorf("an application with an unresolved name was deployed: %+v", ds[0])
+	}
+	set = strings.Replace(set, "{{ .path.basename }}-{{ index .path.segments 0 }}", "{{ .path.path }}", 1)
+	p = resolve(t, map[string]string{"apps/set.yaml": set})
+	ks, ps := deployments(p, "kustomize/web"), deployments(p, "plain/web")
+	if len(ks) != 1 || len(ps) != 1 || ks[0].Namespace != "web" || ks[0].Name != "Application kustomize/web (ApplicationSet services)" {
+		t.Errorf("kustomize %+v, plain %+v", ks, ps)
+	}
+}
+
+func TestFluxHelmRelease(t *testing.T) {
+	objs := map[string]string{
+		"clusters/prod/sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: ssh://git@github.com/acme/platform
+`,
+		"apps/web/values.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-values
+  namespace: web
+data:
+  values.yaml: |
+    replicas: 2
+  tag: "2.0"
+`,
+		"apps/web/kustomization.yaml": `namespace: web
+configMapGenerator:
+  - name: web-generated
+    files: [values.yaml=generated-values.yaml]
+`,
+		"apps/web/generated-values.yaml": "replicas: 6\n",
+		"apps/web/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: web
+spec:
+  targetNamespace: web-prod
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+  valuesFrom:
+    - kind: ConfigMap
+      name: web-values
+    - kind: ConfigMap
+      name: web-generated
+    - kind: ConfigMap
+      name: web-values
+      valuesKey: tag
+      targetPath: image.tag
+    - kind: Secret
+      name: absent
+      optional: true
+  values:
+    replicas: 1
+`,
+	}
+	p := resolve(t, objs)
+	ds := deployments(p, "charts/web")
+	if len(ds) != 1 {
+		t.Fatalf("deployments = %v", ds)
+	}
+	d := ds[0]
+	if d.Name != "HelmRelease web/web" || d.ReleaseName != "web-prod-web" || d.Namespace != "web-prod" {
+		t.Errorf("deployment = %+v", d)
+	}
+	if len(d.Values) != 4 {
+		t.Fatalf("layers = %+v", d.Values)
+	}
+	if v := layerValues(t, d.Values[0]); v["replicas"] != 2 {
+		t.Errorf("ConfigMap values = %v", v)
+	}
+	if n := d.Values[0].Node; n == nil || n.Content[0].Line != 8 || d.Values[0].File != "apps/web/values.yaml" {
+		t.Errorf("ConfigMap values are not placed in the ConfigMap's file: %+v", d.Values[0])
+	}
+	if d.Values[1].File != "apps/web/generated-values.yaml" || d.Values[1].Node != nil {
+		t.Errorf("generator values = %+v", d.Values[1])
+	}
+	if v := layerValues(t, d.Values[2]); !reflect.DeepEqual(v, map[string]any{"image": map[string]any{"tag": "2.0"}}) {
+		t.Errorf("targetPath values = %#v", v)
+	}
+	if v := layerValues(t, d.Values[3]); v["replicas"] != 1 || d.Values[3].File != "apps/web/release.yaml" {
+		t.Errorf("inline values = %v", v)
+	}
+	if len(p.problems) != 0 {
+		t.Errorf("problems = %v", p.problems)
+	}
+}
+
+func TestFluxKustomization(t *testing.T) {
+	objs := map[string]string{
+		"clusters/prod/sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: https://github.com/acme/platform
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cluster-vars
+  namespace: flux-system
+data:
+  CLUSTER: prod
+  REPLICAS: "2"
+`,
+		"clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  path: ./kustomize/web
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  targetNamespace: web
+  images:
+    - name: web
+      newTag: latest
+  postBuild:
+    substitute:
+      REPLICAS: "3"
+    substituteFrom:
+      - kind: ConfigMap
+        name: cluster-vars
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: plain
+  namespace: flux-system
+spec:
+  path: ./plain
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  targetNamespace: web
+  namePrefix: x-
+`,
+	}
+	p := resolve(t, objs)
+	k := deployments(p, "kustomize/web")
+	if len(k) != 1 || k[0].Namespace != "web" || !k[0].ForceNamespace || k[0].Kustomize == nil {
+		t.Fatalf("kustomize deployment = %+v", k)
+	}
+	var keys []string
+	for _, f := range k[0].Kustomize.Fields {
+		keys = append(keys, f.Key)
+	}
+	if !reflect.DeepEqual(keys, []string{"namespace", "images"}) {
+		t.Errorf("overlay fields = %v", keys)
+	}
+	if !reflect.DeepEqual(k[0].Substitute, map[string]string{"CLUSTER": "prod", "REPLICAS": "3"}) {
+		t.Errorf("substitute = %v (substitute must win over substituteFrom)", k[0].Substitute)
+	}
+	pl := deployments(p, "plain/web")
+	if len(pl) != 1 || len(pl[0].Notes) != 1 || !strings.Contains(pl[0].Notes[0], "namePrefix of Kustomization flux-system/plain is not applied") {
+		t.Errorf("plain deployment (recursive, with a note on namePrefix) = %+v", pl)
+	}
+}
+
+func TestDeployedBaseBecomesTarget(t *testing.T) {
+	fsys := repo(map[string]string{"apps/base.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: base
+spec:
+  source:
+    repoURL: https://github.com/acme/platform
+    path: kustomize/web
+  destination:
+    namespace: web
+`})
+	p, err := Resolve(fsys, nil, Options{RepoURLs: []string{thisRepo}, Under: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Targets) != 1 || p.Targets[0].Kind != render.Kustomize || p.Targets[0].Dir != "kustomize/web" {
+		t.Errorf("targets = %+v", p.Targets)
+	}
+	// Outside the linted folder it is not added.
+	p, _ = Resolve(fsys, nil, Options{RepoURLs: []string{thisRepo}, Under: "charts"})
+	if len(p.Targets) != 0 {
+		t.Errorf("targets outside the linted folder = %+v", p.Targets)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	p := resolve(t, map[string]string{"apps/web.yaml": strings.Replace(argoHelm, "path: charts/web", "path: charts/website", 1)})
+	objs, err := render.ParseManifest("apps/web.yaml", []byte(argoHelm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Problems(objs[0])
+	if len(got) != 1 || got[0].Rule != Missing || got[0].Path.String() != "spec.source.path" {
+		t.Errorf("problems = %+v", got)
+	}
+	// No remote and nothing configured: every source is another repository.
+	p, _ = Resolve(repo(map[string]string{"apps/web.yaml": argoHelm}), targets, Options{})
+	if got := p.Problems(objs[0]); len(got) != 1 || got[0].Rule != NotRendered || !strings.Contains(got[0].Message, "gitops.repoURLs") {
+		t.Errorf("problems without remotes = %+v", got)
+	}
+}

@@ -1,0 +1,215 @@
+package kustomize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/prodlint/prodlint/render"
+	"gopkg.in/yaml.v3"
+)
+
+// overlayRoot is the virtual folder that holds the overlay kustomizations
+// of GitOps deployments. It exists only in the file system given to
+// kustomize; nothing is written.
+const overlayRoot = ".prodlint-gitops"
+
+// renderDeployment renders target t as GitOps deployment d (number n of the
+// target): the target itself, or, when d has kustomize options, a virtual
+// overlay kustomization that uses the target as its resource and sets
+// them, as Argo CD and Flux do. Findings caused by an option point at its
+// line in the GitOps object's file.
+func renderDeployment(ctx context.Context, base fs.FS, root string, t render.Target, d *render.Deployment, n int) *render.Variant {
+	v := &render.Variant{Target: t, Name: d.Name, Notes: slices.Clone(d.Notes)}
+	dir := path.Clean(t.Dir)
+	fsys := base
+	var ov *overlay
+	switch {
+	case d.Kustomize.Empty():
+	case dir == ".":
+		v.Notes = append(v.Notes, fmt.Sprintf("the kustomize options of %s are not applied: the kustomization is at the repository root", d.Name))
+	default:
+		var err error
+		ov, err = newOverlay(fmt.Sprintf("%s/%d", overlayRoot, n), dir, d)
+		if err != nil {
+			v.Err = &render.FileError{File: d.File, Line: d.Line, Err: err}
+			return v
+		}
+		fsys = render.LayerFS(base, map[string][]byte{ov.file: ov.text})
+		dir = ov.dir
+	}
+	objs, err := renderTarget(ctx, newRepoFS(fsys, root), dir)
+	if ov != nil {
+		err = ov.mapError(err)
+		for _, o := range objs {
+			o.Locator = overlayLocator{inner: o.Locator, ov: ov}
+			if o.File == ov.file {
+				o.File = d.File
+			}
+		}
+	}
+	v.Objects = objs
+	v.Err = errors.Join(append([]error{err}, render.Deploy(objs, d)...)...)
+	return v
+}
+
+// overlay is the virtual kustomization of a deployment, with the place in
+// the GitOps object's file of each of its lines.
+type overlay struct {
+	dir, file string // virtual folder and kustomization file
+	text      []byte
+	src       string        // the GitOps object's file
+	def       int           // the object's line, for lines without a source
+	lines     map[int]shift // virtual line -> source line and column shift
+}
+
+type shift struct{ line, col int }
+
+// newOverlay writes the overlay kustomization of d over the target folder
+// dir, in the virtual folder ovDir.
+func newOverlay(ovDir, dir string, d *render.Deployment) (*overlay, error) {
+	up := strings.Repeat("../", strings.Count(ovDir, "/")+1)
+	doc := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	add := func(k string, v *yaml.Node) {
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
+	}
+	add("resources", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: up + dir}}})
+	var srcs []*yaml.Node // the source node of each field, in doc order
+	for _, f := range d.Kustomize.Fields {
+		n := cloneNode(f.Node)
+		// Paths in the options are relative to the deployed folder.
+		switch f.Key {
+		case "components":
+			for _, c := range n.Content {
+				if c.Kind == yaml.ScalarNode && !render.IsRemote(c.Value) {
+					c.Value = up + path.Join(dir, c.Value)
+				}
+			}
+		case "patches":
+			for _, p := range n.Content {
+				if pn := mapChild(p, "path"); pn != nil {
+					pn.Value = up + path.Join(dir, pn.Value)
+				}
+			}
+		}
+		add(f.Key, n)
+		srcs = append(srcs, f.Node)
+	}
+	text, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	ov := &overlay{dir: ovDir, file: ovDir + "/kustomization.yaml", text: text, src: d.File, def: d.Line, lines: map[int]shift{}}
+	var back yaml.Node
+	if err := yaml.Unmarshal(text, &back); err != nil || len(back.Content) == 0 {
+		return nil, fmt.Errorf("kustomize options of %s: %v", d.Name, err)
+	}
+	emitted := strings.Split(string(text), "\n")
+	srcLines := d.Kustomize.Lines
+	m := back.Content[0]
+	for i := 1; i < len(srcs)+1 && 2*i+1 < len(m.Content); i++ {
+		ov.pair(m.Content[2*i+1], srcs[i-1], emitted, srcLines)
+		k := m.Content[2*i]
+		ov.set(k.Line, srcs[i-1].Line, 0, true)
+	}
+	return ov, nil
+}
+
+// pair maps the lines of emitted node e to the lines of source node s (the
+// same tree, marshalled and parsed again).
+func (ov *overlay) pair(e, s *yaml.Node, emitted, srcLines []string) {
+	if e == nil || s == nil {
+		return
+	}
+	ov.set(e.Line, s.Line, s.Column-e.Column, false)
+	if e.Kind == yaml.ScalarNode && strings.Contains(e.Value, "\n") {
+		es, ss := render.BlockLines(e, emitted), render.BlockLines(s, srcLines)
+		for i := range es {
+			if i < len(ss) {
+				ov.set(es[i].Line, ss[i].Line, ss[i].Column-es[i].Column, false)
+			} else {
+				ov.set(es[i].Line, s.Line, 0, false)
+			}
+		}
+	}
+	for i := 0; i < len(e.Content) && i < len(s.Content); i++ {
+		ov.pair(e.Content[i], s.Content[i], emitted, srcLines)
+	}
+}
+
+func (ov *overlay) set(virt, line, col int, weak bool) {
+	if _, ok := ov.lines[virt]; ok && weak || line <= 0 {
+		return
+	}
+	if _, ok := ov.lines[virt]; !ok {
+		ov.lines[virt] = shift{line, col}
+	}
+}
+
+// locate moves a location in the virtual kustomization to the GitOps
+// object's file.
+func (ov *overlay) locate(l render.Location) render.Location {
+	if l.File != ov.file {
+		return l
+	}
+	sh, ok := ov.lines[l.Line]
+	if !ok {
+		return render.Location{File: ov.src, Line: ov.def}.Normalize()
+	}
+	out := render.Location{File: ov.src, Line: sh.line, Col: l.Col + sh.col, EndLine: sh.line, EndCol: l.EndCol + sh.col}
+	if l.EndLine != l.Line {
+		out.EndLine, out.EndCol = sh.line, out.Col+1
+	}
+	return out.Normalize()
+}
+
+// mapError names the GitOps object instead of the virtual kustomization in
+// a build error.
+func (ov *overlay) mapError(err error) error {
+	var fe *render.FileError
+	if err == nil || !errors.As(err, &fe) || fe.File != ov.file {
+		return err
+	}
+	loc := ov.locate(render.Location{File: fe.File, Line: fe.Line})
+	msg := strings.ReplaceAll(fe.Err.Error(), ov.file, ov.src)
+	return &render.FileError{File: loc.File, Line: loc.Line, Err: errors.New(msg)}
+}
+
+// overlayLocator places the locations of an object rendered through an
+// overlay.
+type overlayLocator struct {
+	inner render.Locator
+	ov    *overlay
+}
+
+func (l overlayLocator) Locate(p render.Path) render.Location {
+	return l.ov.locate(l.inner.Locate(p))
+}
+
+func cloneNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, e := range n.Content {
+		c.Content[i] = cloneNode(e)
+	}
+	return &c
+}
+
+func mapChild(n *yaml.Node, k string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == k {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
