@@ -377,7 +377,7 @@ func promoteValues(fs []Finding, targets []render.Target) []Finding {
 	own := variantFiles(targets)
 	for i := range fs {
 		f := &fs[i]
-		if len(f.Variants) == 0 && own[f.Target+"\x00*"] == nil || f.TargetKind != render.Helm {
+		if len(f.Variants) == 0 && own[f.Target+"\x00*"] == nil {
 			continue
 		}
 		j, values := -1, 0
@@ -389,7 +389,11 @@ func promoteValues(fs []Finding, targets []render.Target) []Finding {
 		if values != 1 || !fromVariant(f, f.Related[j].Location.File, own) {
 			continue
 		}
-		tmpl := render.Related{Location: f.Location, Message: "template line"}
+		what := "manifest line" // a manifest with a ${VAR} of a Flux Kustomization
+		if f.TargetKind == render.Helm {
+			what = "template line"
+		}
+		tmpl := render.Related{Location: f.Location, Message: what}
 		f.Location = f.Related[j].Location
 		f.Related = append(append(slices.Clone(f.Related[:j]), f.Related[j+1:]...), tmpl)
 	}
@@ -428,10 +432,7 @@ func variantFiles(targets []render.Target) map[string][]string {
 	out := map[string][]string{}
 	for _, t := range targets {
 		for _, d := range t.Deployments {
-			files := []string{d.File}
-			for _, l := range d.Values {
-				files = append(files, l.File)
-			}
+			files := d.Deps // the object's file, its values files and ConfigMaps
 			out[t.Dir+"\x00"+d.Name] = files
 			out[t.Dir+"\x00*"] = append(out[t.Dir+"\x00*"], files...)
 		}

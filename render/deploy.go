@@ -38,8 +38,10 @@ type Deployment struct {
 	// a kustomization that uses the target as its resource.
 	Kustomize *KustomizeOverlay
 	// Substitute are Flux's post-build variables (${VAR}), applied to the
-	// rendered objects.
-	Substitute map[string]string
+	// rendered objects, and SubstituteAt where each is set (the
+	// Kustomization's substitute key, a substituteFrom ConfigMap's key).
+	Substitute   map[string]string
+	SubstituteAt map[string]Location
 	// Notes are remarks about the deployment, shown with the variant.
 	Notes []string
 }

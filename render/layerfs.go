@@ -51,12 +51,43 @@ func (l *layerFS) Open(name string) (fs.File, error) {
 		return &memFile{info: memInfo{name: path.Base(name), size: int64(len(b))}, r: bytes.NewReader(b)}, nil
 	}
 	if _, ok := l.dirs[name]; ok {
-		if f, err := l.base.Open(name); err == nil {
-			return f, nil
+		fi, err := l.Stat(name)
+		if err != nil {
+			return nil, err
 		}
-		return &memFile{info: memInfo{name: path.Base(name), dir: true}}, nil
+		es, err := l.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		return &memDir{info: fi, entries: es}, nil
 	}
 	return l.base.Open(name)
+}
+
+// memDir is a folder with virtual entries.
+type memDir struct {
+	info    fs.FileInfo
+	entries []fs.DirEntry
+	at      int
+}
+
+func (d *memDir) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *memDir) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.info.Name(), Err: fs.ErrInvalid}
+}
+func (d *memDir) Close() error { return nil }
+func (d *memDir) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := d.entries[d.at:]
+	if n <= 0 {
+		d.at = len(d.entries)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, io.EOF
+	}
+	rest = rest[:min(n, len(rest))]
+	d.at += len(rest)
+	return rest, nil
 }
 
 func (l *layerFS) ReadFile(name string) ([]byte, error) {
@@ -148,5 +179,3 @@ func (f *memFile) Read(p []byte) (int, error) {
 	return f.r.Read(p)
 }
 func (f *memFile) Close() error { return nil }
-
-var _ io.Reader = (*memFile)(nil)

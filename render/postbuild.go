@@ -32,7 +32,7 @@ func Deploy(objs []*Object, d *Deployment) []error {
 	var errs []error
 	if d.Substitute != nil {
 		for _, o := range objs {
-			if err := substitute(o, d.Substitute); err != nil {
+			if err := substitute(o, d); err != nil {
 				errs = append(errs, fmt.Errorf("%s: post-build substitution of %s: %v", d.Name, o.Ref(), err))
 			}
 		}
@@ -60,42 +60,58 @@ const substituteOff = "kustomize.toolkit.fluxcd.io/substitute"
 // object the way Flux's kustomize-controller does (fluxcd/pkg/envsubst),
 // keeping the nodes' positions. A plain scalar that changes is typed again
 // (replicas: ${REPLICAS} becomes a number).
-func substitute(o *Object, vars map[string]string) error {
+func substitute(o *Object, d *Deployment) error {
+	vars := d.Substitute
 	md, _ := o.Raw["metadata"].(map[string]any)
 	for _, f := range []string{"annotations", "labels"} {
 		if m, ok := md[f].(map[string]any); ok && m[substituteOff] == "disabled" {
 			return nil
 		}
 	}
+	var used []string // the variables the current scalar reads
+	// Flux's default (non-strict) mode: an unset variable is empty.
 	lookup := func(k string) (string, bool) {
 		v, ok := vars[k]
-		return v, ok
+		if ok {
+			used = append(used, k)
+		}
+		return v, true
 	}
-	changed := false
-	var walk func(n *yaml.Node) error
-	walk = func(n *yaml.Node) error {
+	subs := map[*yaml.Node][]string{} // substituted scalars (and their keys) -> variables
+	var walk func(n, key *yaml.Node) error
+	walk = func(n, key *yaml.Node) error {
 		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+			used = nil
 			v, err := envsubst.Eval(n.Value, lookup)
 			if err != nil {
 				return err
 			}
 			if v != n.Value {
-				n.Value, changed = v, true
+				n.Value = v
 				if n.Style == 0 || n.Style == yaml.FlowStyle {
 					n.Tag = ""
 				}
+				subs[n] = used
+				if key != nil {
+					subs[key] = used
+				}
 			}
 		}
-		for _, c := range n.Content {
-			if err := walk(c); err != nil {
+		for i, c := range n.Content {
+			var k *yaml.Node
+			if n.Kind == yaml.MappingNode && i%2 == 1 {
+				k = n.Content[i-1]
+			}
+			if err := walk(c, k); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := walk(o.Node); err != nil || !changed {
+	if err := walk(o.Node, nil); err != nil || len(subs) == 0 {
 		return err
 	}
+	o.Locator = varLocator{Locator: o.Locator, obj: o.Node, subs: subs, at: d.SubstituteAt}
 	var v any
 	if err := o.Node.Decode(&v); err != nil {
 		return err
@@ -110,4 +126,29 @@ func substitute(o *Object, vars map[string]string) error {
 		o.Namespace, _ = md["namespace"].(string)
 	}
 	return nil
+}
+
+// varLocator adds to an object's locations the places that set the
+// post-build variables substituted into a value ("variable REPLICAS set
+// here"), which is what differs between the deployments of a shared base.
+type varLocator struct {
+	Locator
+	obj  *yaml.Node
+	subs map[*yaml.Node][]string
+	at   map[string]Location
+}
+
+// Related implements RelatedLocator.
+func (l varLocator) Related(p Path) []Related {
+	var out []Related
+	if rl, ok := l.Locator.(RelatedLocator); ok {
+		out = rl.Related(p)
+	}
+	vars := l.subs[FindNode(l.obj, p)]
+	for _, v := range vars {
+		if loc, ok := l.at[v]; ok {
+			out = append(out, Related{Location: loc, Message: "variable " + v + " set here", Value: len(vars) == 1})
+		}
+	}
+	return out
 }

@@ -10,18 +10,44 @@ import (
 	"github.com/prodlint/prodlint/render/gitops"
 )
 
+// scanGitOps starts reading the GitOps objects of the repository in the
+// background, while the targets are discovered; nil when GitOps resolution
+// is off.
+func scanGitOps(fsys fs.FS, settings *lint.Settings) func() (*gitops.Index, error) {
+	if settings.GitOps.Disabled {
+		return nil
+	}
+	type result struct {
+		idx *gitops.Index
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		idx, err := gitops.Scan(fsys)
+		ch <- result{idx, err}
+	}()
+	return func() (*gitops.Index, error) {
+		r := <-ch
+		return r.idx, r.err
+	}
+}
+
 // resolveGitOps adds the deployments of the repository's GitOps objects to
-// targets; nil when GitOps resolution is off.
-func resolveGitOps(fsys fs.FS, sc *scope, settings *lint.Settings, targets []render.Target) (*gitops.Plan, error) {
+// targets; nil when GitOps resolution is off. scanned, when not nil, is a
+// scan started with scanGitOps.
+func resolveGitOps(fsys fs.FS, sc *scope, settings *lint.Settings, targets []render.Target, scanned func() (*gitops.Index, error)) (*gitops.Plan, error) {
 	if settings.GitOps.Disabled {
 		return nil, nil
 	}
-	urls := append(change.RemoteURLs(sc.root), settings.GitOps.RepoURLs...)
-	plan, err := gitops.Resolve(fsys, targets, gitops.Options{RepoURLs: urls, Under: sc.under})
+	if scanned == nil {
+		scanned = scanGitOps(fsys, settings)
+	}
+	idx, err := scanned()
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading GitOps objects: %w", sc.path, err)
 	}
-	return plan, nil
+	urls := append(change.RemoteURLs(sc.root), settings.GitOps.RepoURLs...)
+	return idx.Resolve(fsys, targets, gitops.Options{RepoURLs: urls, Under: sc.under}), nil
 }
 
 // gitopsEnv is what the GitOps rules know: the production pattern and the

@@ -10,6 +10,7 @@ import (
 	"github.com/prodlint/prodlint/change"
 	"github.com/prodlint/prodlint/lint"
 	"github.com/prodlint/prodlint/render"
+	"github.com/prodlint/prodlint/render/gitops"
 )
 
 // configFile is the prodlint configuration at the repository root; a change
@@ -122,6 +123,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 		}
 	}
 	opts.APIVersions = append(opts.APIVersions, settings.APIVersions...)
+	scanned := scanGitOps(fsys, settings)
 	disc, err := render.Discover(fsys, sc.under)
 	if err != nil {
 		return nil, usagef("%s: %v", sc.path, err)
@@ -129,7 +131,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	// GitOps deployments first: they replace the values variants found
 	// by name; the configuration's own values files are added after.
 	targets, discErrs := disc.Targets, disc.Errors
-	plan, err := resolveGitOps(fsys, sc, settings, targets)
+	plan, err := resolveGitOps(fsys, sc, settings, targets, scanned)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +175,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded, TargetTimeout: f.timeout, GitOps: gitopsEnv(settings, plan)}
 	var failedAtBase map[string]bool
 	if sc.baseRev != "" {
-		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg)
+		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg, plan != nil && plan.Objects > 0)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +211,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 // failed to render there. A target that did not exist at the base has no
 // baseline findings, so all its findings are new.
 // The configuration of the head applies to both sides.
-func lintBase(sc *scope, settings *lint.Settings, head lint.Config) (*lint.Baseline, map[string]bool, error) {
+func lintBase(sc *scope, settings *lint.Settings, head lint.Config, gitopsAtHead bool) (*lint.Baseline, map[string]bool, error) {
 	baseFS, err := sc.repo.TreeFS(sc.baseRev)
 	if err != nil {
 		return nil, nil, err
@@ -239,9 +241,13 @@ func lintBase(sc *scope, settings *lint.Settings, head lint.Config) (*lint.Basel
 			baseTargets = append(baseTargets, bt)
 		}
 	}
-	plan, err := resolveGitOps(baseFS, sc, settings, baseTargets)
-	if err != nil {
-		return nil, nil, err
+	// The GitOps objects of the base, only when the head has some: a
+	// repository without them is not scanned twice.
+	var plan *gitops.Plan
+	if gitopsAtHead {
+		if plan, err = resolveGitOps(baseFS, sc, settings, baseTargets, nil); err != nil {
+			return nil, nil, err
+		}
 	}
 	if plan != nil {
 		baseTargets = plan.Targets

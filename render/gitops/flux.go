@@ -275,6 +275,7 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 		return
 	}
 	vars := map[string]string{}
+	dep.SubstituteAt = map[string]render.Location{}
 	for i, sf := range items(pb, "substituteFrom") {
 		kind, name := str(sf, "kind"), str(sf, "name")
 		found := false
@@ -297,6 +298,7 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 							v = string(b)
 						}
 						vars[m.Content[j].Value] = v
+						dep.SubstituteAt[m.Content[j].Value] = render.NodeLocation(cd.obj.File, m.Content[j+1])
 					}
 				}
 			}
@@ -311,6 +313,7 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 	if s := child(pb, "substitute"); s != nil && s.Kind == yaml.MappingNode {
 		for j := 0; j+1 < len(s.Content); j += 2 {
 			vars[s.Content[j].Value] = s.Content[j+1].Value
+			dep.SubstituteAt[s.Content[j].Value] = render.NodeLocation(d.obj.File, s.Content[j+1])
 		}
 	}
 	dep.Substitute = vars // Flux substitutes (defaults, unset variables) even without variables

@@ -80,10 +80,22 @@ type objKey struct{ file, kind, name string }
 // walked; a GitOps object that cannot be resolved becomes a Problem or a
 // note.
 func Resolve(fsys fs.FS, targets []render.Target, opts Options) (*Plan, error) {
-	idx, err := scan(fsys)
+	idx, err := Scan(fsys)
 	if err != nil {
 		return nil, err
 	}
+	return idx.Resolve(fsys, targets, opts), nil
+}
+
+// Scan reads the GitOps objects of the repository fsys, and the ConfigMaps,
+// Secrets and kustomize generators they may use. It is the part of Resolve
+// that does not need the targets, so that it can run while they are
+// discovered.
+func Scan(fsys fs.FS) (*Index, error) { return scan(fsys) }
+
+// Resolve adds the deployments of the GitOps objects of idx (scanned from
+// fsys) to targets.
+func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Plan {
 	r := &resolver{fsys: fsys, idx: idx, opts: opts, plan: &Plan{problems: map[objKey][]Problem{}}}
 	for _, u := range opts.RepoURLs {
 		if n := NormalizeURL(u); n != "" {
@@ -116,13 +128,13 @@ func Resolve(fsys fs.FS, targets []render.Target, opts Options) (*Plan, error) {
 	r.plan.Targets = r.targets
 	sort.Strings(r.plan.Notes)
 	r.plan.Notes = slices.Compact(r.plan.Notes)
-	return r.plan, nil
+	return r.plan
 }
 
 // resolver holds the state of one Resolve.
 type resolver struct {
 	fsys    fs.FS
-	idx     *index
+	idx     *Index
 	opts    Options
 	urls    []string
 	plan    *Plan

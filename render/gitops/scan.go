@@ -17,8 +17,8 @@ type doc struct {
 	lines []string
 }
 
-// index holds the objects of the repository that GitOps objects refer to.
-type index struct {
+// Index holds the objects of the repository that GitOps objects refer to.
+type Index struct {
 	gitops []*doc
 	// configs are ConfigMaps and Secrets, by namespace/name ("" namespace
 	// when the manifest sets none).
@@ -49,8 +49,10 @@ func hasAny(b []byte, ms [][]byte) bool {
 
 // scan reads every YAML file of the repository that may hold a GitOps
 // object, a ConfigMap or a Secret, or a kustomize generator.
-func scan(fsys fs.FS) (*index, error) {
-	idx := &index{configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string]*doc{}, helmCharts: map[string]*doc{}}
+func scan(fsys fs.FS) (*Index, error) {
+	idx := &Index{configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string]*doc{}, helmCharts: map[string]*doc{}}
+	var configs, gens []string
+	charts := map[string]bool{} // folders with a Chart.yaml
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if e != nil && e.IsDir() && p != "." {
@@ -63,6 +65,16 @@ func scan(fsys fs.FS) (*index, error) {
 			if p != "." && (skipDirs[name] || strings.HasPrefix(name, ".")) {
 				return fs.SkipDir
 			}
+			// A chart's templates are not YAML, and its vendored charts
+			// are not this repository's GitOps objects. (Chart.yaml sorts
+			// before both, so the chart is known when they are reached.)
+			if (name == "templates" || name == "charts") && charts[path.Dir(p)] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if name == "Chart.yaml" {
+			charts[path.Dir(p)] = true
 			return nil
 		}
 		if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") && name != "Kustomization" {
@@ -72,44 +84,65 @@ func scan(fsys fs.FS) (*index, error) {
 		if err != nil {
 			return nil
 		}
-		gitops, config := hasAny(b, gitopsMarkers), hasAny(b, configMarkers)
 		if slices.Contains(render.KustomizationFiles, name) && hasAny(b, genMarkers) {
-			idx.generators(fsys, p, b)
+			gens = append(gens, p)
 		}
-		if !gitops && !config {
-			return nil
-		}
-		objs, _ := render.ParseManifest(p, b) // a broken file is reported by its own target
-		var lines []string
-		for _, o := range objs {
-			d := &doc{obj: o}
-			key := o.Namespace + "/" + o.Name
-			switch {
-			case o.Kind == "ConfigMap" || o.Kind == "Secret":
-				idx.configs[o.Kind+" "+key] = append(idx.configs[o.Kind+" "+key], d)
-			case isFlux(o, "source", "GitRepository"):
-				idx.gitRepos[key] = d
-			case isFlux(o, "source", "HelmChart"):
-				idx.helmCharts[key] = d
-			case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
-				idx.gitops = append(idx.gitops, d)
-			default:
-				continue
-			}
-			if lines == nil {
-				lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
-			}
-			d.lines = lines
+		switch {
+		case hasAny(b, gitopsMarkers):
+			idx.add(p, b)
+		case hasAny(b, configMarkers):
+			configs = append(configs, p)
 		}
 		return nil
 	})
-	return idx, err
+	if err != nil || len(idx.gitops) == 0 {
+		return idx, err
+	}
+	// ConfigMaps, Secrets and generators matter only to GitOps objects:
+	// a repository without any is not parsed for them.
+	for _, p := range configs {
+		if b, err := fs.ReadFile(fsys, p); err == nil {
+			idx.add(p, b)
+		}
+	}
+	for _, p := range gens {
+		if b, err := fs.ReadFile(fsys, p); err == nil {
+			idx.generators(p, b)
+		}
+	}
+	return idx, nil
+}
+
+// add indexes the objects of file p that GitOps objects use.
+func (idx *Index) add(p string, b []byte) {
+	objs, _ := render.ParseManifest(p, b) // a broken file is reported by its own target
+	var lines []string
+	for _, o := range objs {
+		d := &doc{obj: o}
+		key := o.Namespace + "/" + o.Name
+		switch {
+		case o.Kind == "ConfigMap" || o.Kind == "Secret":
+			idx.configs[o.Kind+" "+key] = append(idx.configs[o.Kind+" "+key], d)
+		case isFlux(o, "source", "GitRepository"):
+			idx.gitRepos[key] = d
+		case isFlux(o, "source", "HelmChart"):
+			idx.helmCharts[key] = d
+		case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
+			idx.gitops = append(idx.gitops, d)
+		default:
+			continue
+		}
+		if lines == nil {
+			lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+		}
+		d.lines = lines
+	}
 }
 
 // generators records the files of the configMapGenerator and
 // secretGenerator entries of a kustomization file: Flux repositories make
 // the ConfigMaps of valuesFrom and substituteFrom that way.
-func (idx *index) generators(fsys fs.FS, file string, b []byte) {
+func (idx *Index) generators(file string, b []byte) {
 	var k struct {
 		Namespace          string `yaml:"namespace"`
 		ConfigMapGenerator []struct {

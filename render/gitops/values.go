@@ -66,9 +66,9 @@ func setLayer(file string, vals []setValue) (render.ValuesLayer, error) {
 					if pos.Kind == yaml.ScalarNode && sv.raw == nil {
 						next.Tag, next.Style = pos.Tag, pos.Style
 					}
-					if last && pos == sv.name {
-						key.Line, key.Column = sv.name.Line, sv.name.Column
-					}
+					// A finding says "value set here": the last key is
+					// placed at the value.
+					key.Line, key.Column = pos.Line, pos.Column
 				}
 				cur.Content = append(cur.Content, key, next)
 			}

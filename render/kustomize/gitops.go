@@ -34,12 +34,16 @@ func renderDeployment(ctx context.Context, base fs.FS, root string, t render.Tar
 		v.Notes = append(v.Notes, fmt.Sprintf("the kustomize options of %s are not applied: the kustomization is at the repository root", d.Name))
 	default:
 		var err error
-		ov, err = newOverlay(fmt.Sprintf("%s/%d", overlayRoot, n), dir, d)
+		ov, err = newOverlay(base, fmt.Sprintf("%s/%d", overlayRoot, n), dir, d)
 		if err != nil {
 			v.Err = &render.FileError{File: d.File, Line: d.Line, Err: err}
 			return v
 		}
-		fsys = render.LayerFS(base, map[string][]byte{ov.file: ov.text})
+		files := map[string][]byte{ov.file: ov.text}
+		for virt, c := range ov.copies {
+			files[virt] = c.data
+		}
+		fsys = render.LayerFS(base, files)
 		dir = ov.dir
 	}
 	objs, err := renderTarget(ctx, newRepoFS(fsys, root), dir)
@@ -65,13 +69,28 @@ type overlay struct {
 	src       string        // the GitOps object's file
 	def       int           // the object's line, for lines without a source
 	lines     map[int]shift // virtual line -> source line and column shift
+	// copies are the patch files of the options, copied into the
+	// overlay's folder (kustomize loads patch files only from below it).
+	copies map[string]copied
 }
 
-type shift struct{ line, col int }
+// copied is a file copied into the overlay folder.
+type copied struct {
+	file string // the repository file
+	data []byte
+}
+
+// shift places a virtual line in the source: its line, and the columns
+// moved by col, or at column col when abs.
+type shift struct {
+	line, col int
+	abs       bool
+}
 
 // newOverlay writes the overlay kustomization of d over the target folder
 // dir, in the virtual folder ovDir.
-func newOverlay(ovDir, dir string, d *render.Deployment) (*overlay, error) {
+func newOverlay(fsys fs.FS, ovDir, dir string, d *render.Deployment) (*overlay, error) {
+	copies := map[string]copied{}
 	up := strings.Repeat("../", strings.Count(ovDir, "/")+1)
 	doc := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	add := func(k string, v *yaml.Node) {
@@ -90,9 +109,16 @@ func newOverlay(ovDir, dir string, d *render.Deployment) (*overlay, error) {
 				}
 			}
 		case "patches":
-			for _, p := range n.Content {
+			for i, p := range n.Content {
 				if pn := mapChild(p, "path"); pn != nil {
-					pn.Value = up + path.Join(dir, pn.Value)
+					file := path.Join(dir, pn.Value)
+					b, err := fs.ReadFile(fsys, file)
+					if err != nil {
+						return nil, fmt.Errorf("patch %s: %w", file, render.ReadError(err))
+					}
+					name := fmt.Sprintf("patch-%d-%s", i, path.Base(file))
+					copies[ovDir+"/"+name] = copied{file: file, data: b}
+					pn.Value = name
 				}
 			}
 		}
@@ -103,7 +129,7 @@ func newOverlay(ovDir, dir string, d *render.Deployment) (*overlay, error) {
 	if err != nil {
 		return nil, err
 	}
-	ov := &overlay{dir: ovDir, file: ovDir + "/kustomization.yaml", text: text, src: d.File, def: d.Line, lines: map[int]shift{}}
+	ov := &overlay{dir: ovDir, file: ovDir + "/kustomization.yaml", text: text, src: d.File, def: d.Line, lines: map[int]shift{}, copies: copies}
 	var back yaml.Node
 	if err := yaml.Unmarshal(text, &back); err != nil || len(back.Content) == 0 {
 		return nil, fmt.Errorf("kustomize options of %s: %v", d.Name, err)
@@ -125,6 +151,12 @@ func (ov *overlay) pair(e, s *yaml.Node, emitted, srcLines []string) {
 	if e == nil || s == nil {
 		return
 	}
+	if synthesized(s) {
+		// Made from one string (an Argo CD image override): every line
+		// of it is that string.
+		ov.setAbs(e, s)
+		return
+	}
 	ov.set(e.Line, s.Line, s.Column-e.Column, false)
 	if e.Kind == yaml.ScalarNode && strings.Contains(e.Value, "\n") {
 		es, ss := render.BlockLines(e, emitted), render.BlockLines(s, srcLines)
@@ -141,18 +173,43 @@ func (ov *overlay) pair(e, s *yaml.Node, emitted, srcLines []string) {
 	}
 }
 
+// synthesized reports a mapping whose nodes all sit at its own position.
+func synthesized(s *yaml.Node) bool {
+	if s.Kind != yaml.MappingNode || len(s.Content) == 0 {
+		return false
+	}
+	for _, c := range s.Content {
+		if c.Line != s.Line || c.Column != s.Column {
+			return false
+		}
+	}
+	return true
+}
+
+// setAbs maps every line of emitted node e to the position of s.
+func (ov *overlay) setAbs(e, s *yaml.Node) {
+	ov.lines[e.Line] = shift{s.Line, s.Column, true} // wins over the enclosing list's shift
+	for _, c := range e.Content {
+		ov.setAbs(c, s)
+	}
+}
+
 func (ov *overlay) set(virt, line, col int, weak bool) {
 	if _, ok := ov.lines[virt]; ok && weak || line <= 0 {
 		return
 	}
 	if _, ok := ov.lines[virt]; !ok {
-		ov.lines[virt] = shift{line, col}
+		ov.lines[virt] = shift{line: line, col: col}
 	}
 }
 
 // locate moves a location in the virtual kustomization to the GitOps
 // object's file.
 func (ov *overlay) locate(l render.Location) render.Location {
+	if c, ok := ov.copies[l.File]; ok {
+		l.File = c.file
+		return l
+	}
 	if l.File != ov.file {
 		return l
 	}
@@ -161,6 +218,9 @@ func (ov *overlay) locate(l render.Location) render.Location {
 		return render.Location{File: ov.src, Line: ov.def}.Normalize()
 	}
 	out := render.Location{File: ov.src, Line: sh.line, Col: l.Col + sh.col, EndLine: sh.line, EndCol: l.EndCol + sh.col}
+	if sh.abs {
+		out.Col, out.EndCol = sh.col, sh.col+1
+	}
 	if l.EndLine != l.Line {
 		out.EndLine, out.EndCol = sh.line, out.Col+1
 	}
@@ -171,11 +231,18 @@ func (ov *overlay) locate(l render.Location) render.Location {
 // a build error.
 func (ov *overlay) mapError(err error) error {
 	var fe *render.FileError
-	if err == nil || !errors.As(err, &fe) || fe.File != ov.file {
+	if err == nil || !errors.As(err, &fe) {
+		return err
+	}
+	if _, ok := ov.copies[fe.File]; !ok && fe.File != ov.file {
 		return err
 	}
 	loc := ov.locate(render.Location{File: fe.File, Line: fe.Line})
-	msg := strings.ReplaceAll(fe.Err.Error(), ov.file, ov.src)
+	msg := fe.Err.Error()
+	for virt, c := range ov.copies {
+		msg = strings.ReplaceAll(msg, virt, c.file)
+	}
+	msg = strings.ReplaceAll(strings.ReplaceAll(msg, ov.file, ov.src), ov.dir, "the overlay of "+ov.src)
 	return &render.FileError{File: loc.File, Line: loc.Line, Err: errors.New(msg)}
 }
 
