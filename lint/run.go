@@ -470,7 +470,11 @@ func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 	}
 	for i := range out {
 		sort.Strings(out[i].Variants)
-		if n, ok := nvariants[out[i].Target]; !ok || len(out[i].Variants) >= n {
+		n, ok := nvariants[out[i].Target]
+		// The name of a lone GitOps deployment stays: it says which
+		// Application or release the finding is about.
+		lone := n == 1 && len(out[i].Variants) == 1 && strings.Contains(out[i].Variants[0], " ")
+		if (!ok || len(out[i].Variants) >= n) && !lone {
 			out[i].Variants = nil
 		}
 	}

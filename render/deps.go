@@ -38,6 +38,10 @@ type Graph struct {
 	Deps    []Deps
 	// Global lists files that affect every target (the prodlint config).
 	Global []string
+
+	// own are the dependencies of each target without those of its GitOps
+	// deployments, which Deps also holds.
+	own []Deps
 }
 
 // BuildGraph computes the dependencies of every target in fsys.
@@ -64,33 +68,55 @@ func BuildGraph(fsys fs.FS, targets []Target, global ...string) *Graph {
 		default:
 			d = Deps{Files: slices.Clone(t.Files)}
 		}
-		for _, dep := range t.Deployments {
-			d.Files = append(d.Files, dep.Deps...)
-		}
 		sort.Strings(d.Files)
 		sort.Strings(d.Dirs)
 		d.Files = slices.Compact(d.Files)
 		d.Dirs = slices.Compact(d.Dirs)
+		g.own = append(g.own, d)
+		if len(t.Deployments) > 0 {
+			d.Files = slices.Clone(d.Files)
+			for _, dep := range t.Deployments {
+				d.Files = append(d.Files, dep.Deps...)
+			}
+			sort.Strings(d.Files)
+			d.Files = slices.Compact(d.Files)
+		}
 		g.Deps = append(g.Deps, d)
 	}
 	return g
 }
 
 // Affected returns the targets that any of the changed paths reaches, in
-// graph order.
+// graph order. A target deployed by GitOps objects that the change reaches
+// only through some of its deployments (an Application, a values file or
+// ConfigMap of one release) comes back with those deployments alone.
 func (g *Graph) Affected(changed []string) []Target {
 	for _, c := range changed {
 		if slices.Contains(g.Global, c) {
 			return slices.Clone(g.Targets)
 		}
 	}
+	reaches := func(d Deps) bool {
+		return slices.ContainsFunc(changed, d.Reaches)
+	}
 	var out []Target
 	for i, t := range g.Targets {
-		for _, c := range changed {
-			if g.Deps[i].Reaches(c) {
-				out = append(out, t)
-				break
+		if reaches(g.own[i]) {
+			out = append(out, t)
+			continue
+		}
+		var deps []*Deployment
+		for _, d := range t.Deployments {
+			files := slices.Clone(d.Deps)
+			sort.Strings(files)
+			if reaches(Deps{Files: files}) {
+				deps = append(deps, d)
 			}
+		}
+		if len(deps) > 0 {
+			t.Deployments = deps
+			t.Variants = nil // the values variants did not change
+			out = append(out, t)
 		}
 	}
 	return out

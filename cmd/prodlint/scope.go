@@ -255,9 +255,23 @@ func lintBase(sc *scope, settings *lint.Settings, head lint.Config, gitopsAtHead
 	baseTargets = applySettings(settings, baseTargets)
 	cfg.Targets = nil
 	for _, bt := range baseTargets {
-		if slices.ContainsFunc(head.Targets, func(t render.Target) bool { return t.String() == bt.String() }) {
-			cfg.Targets = append(cfg.Targets, bt)
+		i := slices.IndexFunc(head.Targets, func(t render.Target) bool { return t.String() == bt.String() })
+		if i < 0 {
+			continue
 		}
+		// The same variants as at the head: a change that reaches some
+		// deployments only is compared on those.
+		t := head.Targets[i]
+		bt.Variants = slices.DeleteFunc(bt.Variants, func(v string) bool { return !slices.Contains(t.Variants, v) })
+		if len(t.Deployments) > 0 {
+			bt.Deployments = slices.DeleteFunc(bt.Deployments, func(d *render.Deployment) bool {
+				return !slices.ContainsFunc(t.Deployments, func(h *render.Deployment) bool { return h.Name == d.Name })
+			})
+			if len(bt.Deployments) == 0 && len(bt.Variants) == 0 {
+				continue // deployed only now: every finding is new
+			}
+		}
+		cfg.Targets = append(cfg.Targets, bt)
 	}
 	cfg.GitOps = gitopsEnv(settings, plan)
 	res := lint.Run(context.Background(), cfg)
