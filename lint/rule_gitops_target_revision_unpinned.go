@@ -8,8 +8,11 @@ import (
 // commitSHA matches an abbreviated or full Git commit hash.
 var commitSHA = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
 
-// versionTag matches a tag-like version: v1, 1.4.2, v2.0.0-rc.1, 1.0.0+build.
-var versionTag = regexp.MustCompile(`^[vV]?\d+(\.\d+)*([-+][0-9A-Za-z.+-]+)?$`)
+// versionTag matches a tag-like version: v1, 1.4.2, v2.0.0-rc.1, 1.0.0+build,
+// and the component tags of monorepo release tools (orders-v1.8.2,
+// payments/v2.4.0, api@1.2.3), which have a full version (release/1.2 is
+// a branch).
+var versionTag = regexp.MustCompile(`^([vV]?\d+(\.\d+)*|.*[-_/@][vV]?\d+\.\d+\.\d+)([-+][0-9A-Za-z.+-]+)?$`)
 
 // gitopsTargetRevisionUnpinned reports Argo CD Applications (and
 // ApplicationSet templates) deploying to production from a Git source whose

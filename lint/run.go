@@ -502,6 +502,12 @@ func mergeTargets(fs []Finding) []Finding {
 			continue
 		}
 		m := &out[i]
+		if f.Target == m.Target && len(m.Variants) > 0 && len(f.Variants) > 0 {
+			// The same problem in other objects of other variants (GitOps
+			// deployments name their releases differently): list them all.
+			m.Variants = appendUnique(m.Variants, f.Variants...)
+			sort.Strings(m.Variants)
+		}
 		m.Also = append(m.Also, Occurrence{Target: f.Target, TargetKind: f.TargetKind, Variants: f.Variants, Object: f.Object, Fingerprint: f.Fingerprint})
 		if f.Fingerprint < m.Fingerprint {
 			m.Fingerprint = f.Fingerprint

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"time"
 	"io/fs"
 
 	"github.com/prodlint/prodlint/change"
@@ -35,7 +37,8 @@ func scanGitOps(fsys fs.FS, settings *lint.Settings) func() (*gitops.Index, erro
 // resolveGitOps adds the deployments of the repository's GitOps objects to
 // targets; nil when GitOps resolution is off. scanned, when not nil, is a
 // scan started with scanGitOps.
-func resolveGitOps(fsys fs.FS, sc *scope, settings *lint.Settings, targets []render.Target, scanned func() (*gitops.Index, error)) (*gitops.Plan, error) {
+func resolveGitOps(opts render.Options, sc *scope, settings *lint.Settings, targets []render.Target, scanned func() (*gitops.Index, error), timeout time.Duration) (*gitops.Plan, error) {
+	fsys := opts.FS
 	if settings.GitOps.Disabled {
 		return nil, nil
 	}
@@ -47,7 +50,26 @@ func resolveGitOps(fsys fs.FS, sc *scope, settings *lint.Settings, targets []ren
 		return nil, fmt.Errorf("%s: reading GitOps objects: %w", sc.path, err)
 	}
 	urls := append(change.RemoteURLs(sc.root), settings.GitOps.RepoURLs...)
-	return idx.Resolve(fsys, targets, gitops.Options{RepoURLs: urls, Under: sc.under}), nil
+	return idx.Resolve(fsys, targets, gitops.Options{RepoURLs: urls, Under: sc.under, Render: appsOfApps(opts, timeout)}), nil
+}
+
+// appsOfApps renders an app-of-apps chart for GitOps resolution: every
+// variant's objects. A chart that fails renders what it can; its error is
+// reported when the chart is linted.
+func appsOfApps(opts render.Options, timeout time.Duration) func(render.Target) []*render.Object {
+	if timeout <= 0 {
+		timeout = lint.DefaultTargetTimeout
+	}
+	return func(t render.Target) []*render.Object {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		vs, _ := renderers()[t.Kind].Render(ctx, t, opts)
+		var objs []*render.Object
+		for _, v := range vs {
+			objs = append(objs, v.Objects...)
+		}
+		return objs
+	}
 }
 
 // gitopsEnv is what the GitOps rules know: the production pattern and the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -20,7 +21,7 @@ import (
 func renderCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := pflag.NewFlagSet("prodlint render", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	variant := fs.String("values-variant", "", "render only this chart variant: a values file relative to the chart (ci/prod-values.yaml), or values.yaml")
+	variant := fs.String("values-variant", "", "render only this variant: a values file relative to the chart (ci/prod-values.yaml), values.yaml, or a GitOps deployment (\"Application web-prod\", \"HelmRelease shop/web\")")
 	kube := fs.String("kube-version", defaultKubeVersion(), "Kubernetes `version` to render for")
 	apis := fs.StringSliceP("api-versions", "a", nil, "extra API versions for Helm .Capabilities.APIVersions")
 	release := fs.String("release-name", "release-name", "Helm release name")
@@ -58,8 +59,22 @@ func renderCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("%s: %v", path, err)
 	}
 	targets := disc.Targets
+	// As lint does: the GitOps objects of the repository say how targets
+	// are deployed.
+	settings, err := loadSettings(&lintFlags{}, &scope{root: root, under: under, path: path}, opts.FS)
+	if err != nil {
+		return exitUsage, err
+	}
+	plan, err := resolveGitOps(opts, &scope{root: root, under: under, path: path}, settings, targets, nil, 0)
+	if err != nil {
+		return exitRender, err
+	}
+	if plan != nil {
+		targets = plan.Targets
+	}
+	targets = applySettings(settings, targets)
 	// PATH naming a target folder renders that target alone.
-	for _, t := range disc.Targets {
+	for _, t := range slices.Clone(targets) {
 		if t.Dir == under {
 			targets = []render.Target{t}
 			break
@@ -72,7 +87,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	defer w.Flush()
 	code, matched := exitOK, false
 	for _, t := range targets {
-		if *variant != "" && t.Kind != render.Helm {
+		if *variant != "" && t.Kind != render.Helm && len(t.Deployments) == 0 {
 			continue
 		}
 		vs, err := renderers()[t.Kind].Render(context.Background(), t, opts)
@@ -94,7 +109,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if *variant != "" && !matched {
-		return exitUsage, usagef("--values-variant %q: no chart under %s has that values file", *variant, path)
+		return exitUsage, usagef("--values-variant %q: no target under %s has that values file or deployment", *variant, path)
 	}
 	return code, nil
 }
@@ -104,8 +119,11 @@ func variantIs(name, want string) bool {
 }
 
 func variantSuffix(name string) string {
-	if name == "" {
+	switch {
+	case name == "":
 		return ""
+	case strings.Contains(name, " "): // a GitOps deployment
+		return " (" + name + ")"
 	}
 	return " (values " + name + ")"
 }

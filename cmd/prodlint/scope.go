@@ -131,7 +131,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	// GitOps deployments first: they replace the values variants found
 	// by name; the configuration's own values files are added after.
 	targets, discErrs := disc.Targets, disc.Errors
-	plan, err := resolveGitOps(fsys, sc, settings, targets, scanned)
+	plan, err := resolveGitOps(opts, sc, settings, targets, scanned, f.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func lintBase(sc *scope, settings *lint.Settings, head lint.Config, gitopsAtHead
 	// repository without them is not scanned twice.
 	var plan *gitops.Plan
 	if gitopsAtHead {
-		if plan, err = resolveGitOps(baseFS, sc, settings, baseTargets, nil); err != nil {
+		if plan, err = resolveGitOps(cfg.Render, sc, settings, baseTargets, nil, head.TargetTimeout); err != nil {
 			return nil, nil, err
 		}
 	}

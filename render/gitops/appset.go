@@ -69,7 +69,7 @@ func (r *resolver) generator(d *doc, g *yaml.Node, gp render.Path) ([]map[string
 	if g.Kind == yaml.MappingNode && len(g.Content) > 0 {
 		kind = g.Content[0].Value
 	}
-	r.plan.Notes = append(r.plan.Notes, fmt.Sprintf("%s: ApplicationSet %s: the %s generator is not evaluated offline; its applications are not rendered", d.obj.File, d.obj.Name, kind))
+	r.note(d.obj.File, "ApplicationSet %s: the %s generator is not evaluated offline; its applications are not rendered", d.obj.Name, kind)
 	return nil, false
 }
 

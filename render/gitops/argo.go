@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
@@ -81,7 +82,7 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 			recurse = str(s.node, "directory", "recurse") == "true"
 		}
 		if !r.deploy(kind, dir, recurse, dep) && under(dir, r.opts.Under) {
-			r.plan.Notes = append(r.plan.Notes, fmt.Sprintf("%s: %s deploys %s, which has nothing to render", d.obj.File, variant, dir))
+			r.note(d.obj.File, "%s deploys %s, which has nothing to render", variant, dir)
 		}
 	}
 }
@@ -183,6 +184,9 @@ func (r *resolver) argoKustomize(d *doc, s *yaml.Node, sp render.Path, dir strin
 	ov := &render.KustomizeOverlay{File: d.obj.File, Lines: d.lines}
 	for _, f := range []string{"namespace", "namePrefix", "nameSuffix", "commonLabels", "commonAnnotations", "patches", "components", "replicas"} {
 		if n := child(k, f); n != nil {
+			if f == "replicas" {
+				n = intCounts(n)
+			}
 			ov.Fields = append(ov.Fields, render.OverlayField{Key: f, Node: n})
 		}
 	}
@@ -229,4 +233,19 @@ func mapping(at *yaml.Node, kv ...string) *yaml.Node {
 func (r *resolver) exists(file string) bool {
 	fi, err := fs.Stat(r.fsys, file)
 	return err == nil && !fi.IsDir()
+}
+
+// intCounts returns the replicas list of Argo CD's kustomize options with
+// each count a number: Argo CD takes "3" (a templated count is always a
+// string) where kustomize wants 3.
+func intCounts(n *yaml.Node) *yaml.Node {
+	c := cloneNode(n)
+	for _, e := range c.Content {
+		if v := child(e, "count"); v != nil && v.Kind == yaml.ScalarNode {
+			if _, err := strconv.Atoi(strings.TrimSpace(v.Value)); err == nil {
+				v.Value, v.Tag, v.Style = strings.TrimSpace(v.Value), "!!int", 0
+			}
+		}
+	}
+	return c
 }

@@ -31,9 +31,9 @@ func (s sourceRef) String() string { return fmt.Sprintf("%s %s/%s", s.kind, s.ns
 // gitRepo resolves a GitRepository reference: ok when it is this
 // repository, else the problem is recorded.
 func (r *resolver) gitRepo(d *doc, s sourceRef, what string) bool {
-	g := r.idx.gitRepos[s.ns+"/"+s.name]
+	g := nearest(r.idx.gitRepos[s.ns+"/"+s.name], d.obj.File)
 	if g == nil {
-		g = r.idx.gitRepos["/"+s.name]
+		g = nearest(r.idx.gitRepos["/"+s.name], d.obj.File)
 	}
 	if g == nil {
 		r.problem(d, NotRendered, s.path, "%s comes from %s, which is not in this repository, so it is not rendered; add the GitRepository", what, s)
@@ -63,7 +63,7 @@ func (r *resolver) helmRelease(d *doc) {
 			r.problem(d, NotRendered, cr.path, "the chart comes from %s, which is not fetched, so what it deploys is not linted; lint the chart's own repository", cr)
 			return
 		}
-		hc := r.idx.helmCharts[cr.ns+"/"+cr.name]
+		hc := nearest(r.idx.helmCharts[cr.ns+"/"+cr.name], d.obj.File)
 		if hc == nil {
 			r.problem(d, Missing, cr.path, "%s is not in this repository; add it or fix the chartRef", cr)
 			return
@@ -128,7 +128,7 @@ func (r *resolver) valuesFrom(d *doc, vf *yaml.Node, p render.Path, dep *render.
 	}
 	optional := str(vf, "optional") == "true"
 	target := str(vf, "targetPath")
-	val, layer, file, ok := r.configValue(d.obj.Namespace, kind, name, key)
+	val, layer, file, ok := r.configValue(d.obj.File, d.obj.Namespace, kind, name, key)
 	if !ok {
 		if !optional {
 			r.problem(d, Missing, p.Key("name"), "valuesFrom %s %s (key %s) is not in this repository; add it, or set optional: true if the release may go without it", kind, name, key)
@@ -158,14 +158,14 @@ type configText struct {
 // configValue finds key of the ConfigMap or Secret kind/name (in namespace
 // ns, or without a namespace) and returns its text and a values layer of
 // it, and the file it is in.
-func (r *resolver) configValue(ns, kind, name, key string) (*configText, render.ValuesLayer, string, bool) {
+func (r *resolver) configValue(from, ns, kind, name, key string) (*configText, render.ValuesLayer, string, bool) {
 	for _, k := range []string{kind + " " + ns + "/" + name, kind + " /" + name} {
 		if files, ok := r.idx.generated[k]; ok {
 			if f, ok := files[key]; ok && r.exists(f) {
 				return nil, render.ValuesLayer{File: f}, f, true
 			}
 		}
-		for _, cd := range r.idx.configs[k] {
+		if cd := nearest(r.idx.configs[k], from); cd != nil {
 			if n, txt, ok := configKey(cd, key); ok {
 				ct := &configText{text: txt, pos: n}
 				l := render.ValuesLayer{File: cd.obj.File}
@@ -263,8 +263,18 @@ func (r *resolver) fluxKustomization(d *doc) {
 			}
 		}
 	}
-	if !r.deploy(kind, dir, kind == render.Plain, dep) && under(dir, r.opts.Under) {
-		r.plan.Notes = append(r.plan.Notes, fmt.Sprintf("%s: %s deploys %s, which has nothing to render", o.File, dep.Name, dir))
+	deployed := false
+	if kind == render.Plain {
+		// Flux generates a kustomization for the folder: its manifests,
+		// recursively, and the kustomizations below it.
+		for _, sub := range r.kustomizationsBelow(dir) {
+			kd := *dep
+			kd.Notes = nil
+			deployed = r.deploy(render.Kustomize, sub, false, &kd) || deployed
+		}
+	}
+	if !r.deploy(kind, dir, kind == render.Plain, dep) && !deployed && under(dir, r.opts.Under) {
+		r.note(o.File, "%s deploys %s, which has nothing to render", dep.Name, dir)
 	}
 }
 
@@ -280,7 +290,7 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 		kind, name := str(sf, "kind"), str(sf, "name")
 		found := false
 		for _, k := range []string{kind + " " + d.obj.Namespace + "/" + name, kind + " /" + name} {
-			for _, cd := range r.idx.configs[k] {
+			if cd := nearest(r.idx.configs[k], d.obj.File); cd != nil {
 				found = true
 				dep.Deps = append(dep.Deps, cd.obj.File)
 				for _, field := range []string{"data", "stringData"} {

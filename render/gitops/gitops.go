@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
+	"gopkg.in/yaml.v3"
 )
 
 // Options say what "this repository" is.
@@ -34,6 +35,10 @@ type Options struct {
 	// Under is the folder being linted (slash path, "." for everything);
 	// a deployed folder outside it gets no target of its own.
 	Under string
+	// Render, when set, renders a chart target (with its deployments)
+	// and returns its objects: app-of-apps charts, whose templates make
+	// Applications, are rendered to find them.
+	Render func(render.Target) []*render.Object
 }
 
 // Problem is something wrong with a GitOps object, for one of the GitOps
@@ -107,20 +112,21 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 	for i, t := range r.targets {
 		r.byDir[t.Dir] = append(r.byDir[t.Dir], i)
 	}
-	for _, d := range idx.gitops {
-		r.plan.Objects++
-		switch {
-		case isArgo(d.obj, "Application"):
-			r.application(d)
-		case isArgo(d.obj, "ApplicationSet"):
-			r.applicationSet(d)
-		case isFlux(d.obj, "helm", "HelmRelease"):
-			r.helmRelease(d)
-		case isFlux(d.obj, "kustomize", "Kustomization"):
-			r.fluxKustomization(d)
+	done := 0
+	rendered := map[string]bool{}
+	for round := 0; ; round++ {
+		for ; done < len(idx.gitops); done++ {
+			r.resolveDoc(idx.gitops[done])
+		}
+		// App-of-apps charts: their GitOps objects exist only once they
+		// are rendered (with the deployments found so far), and may
+		// deploy further app-of-apps charts.
+		if opts.Render == nil || round == maxRounds || !r.renderTemplated(rendered) {
+			break
 		}
 	}
 	for i := range r.targets {
+		uniqueNames(r.targets[i].Deployments)
 		sort.SliceStable(r.targets[i].Deployments, func(a, b int) bool {
 			return r.targets[i].Deployments[a].Name < r.targets[i].Deployments[b].Name
 		})
@@ -129,6 +135,83 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 	sort.Strings(r.plan.Notes)
 	r.plan.Notes = slices.Compact(r.plan.Notes)
 	return r.plan
+}
+
+// maxRounds bounds the levels of app-of-apps charts that are rendered.
+const maxRounds = 4
+
+// resolveDoc resolves one GitOps object.
+func (r *resolver) resolveDoc(d *doc) {
+	r.plan.Objects++
+	switch {
+	case isArgo(d.obj, "Application"):
+		r.application(d)
+	case isArgo(d.obj, "ApplicationSet"):
+		r.applicationSet(d)
+	case isFlux(d.obj, "helm", "HelmRelease"):
+		r.helmRelease(d)
+	case isFlux(d.obj, "kustomize", "Kustomization"):
+		r.fluxKustomization(d)
+	}
+}
+
+// renderTemplated renders the app-of-apps charts not rendered yet and
+// indexes the GitOps objects they make. It reports whether it found any.
+func (r *resolver) renderTemplated(rendered map[string]bool) bool {
+	found := false
+	for _, chart := range r.idx.templated {
+		i := slices.IndexFunc(r.targets, func(t render.Target) bool { return t.Kind == render.Helm && t.Dir == chart })
+		if rendered[chart] || i < 0 {
+			continue
+		}
+		rendered[chart] = true
+		seen := map[string]bool{}
+		var objs []*render.Object
+		for _, o := range r.opts.Render(r.targets[i]) {
+			key := o.Kind + " " + o.Namespace + "/" + o.Name
+			if seen[key] { // the same object from several deployments: the first
+				continue
+			}
+			seen[key] = true
+			placeRendered(o)
+			objs = append(objs, o)
+		}
+		found = len(r.idx.addObjects(objs, func() []string { return nil })) > 0 || found
+	}
+	return found
+}
+
+// placeRendered moves the nodes of a rendered object to where they are
+// written in its template (its Locator), so that inline values of a
+// templated Application are located in the template.
+func placeRendered(o *render.Object) {
+	if o.Locator == nil {
+		return
+	}
+	var walk func(n *yaml.Node, p render.Path)
+	walk = func(n *yaml.Node, p render.Path) {
+		if n == nil {
+			return
+		}
+		if loc := o.Locator.Locate(p); loc.File == o.File && loc.Line > 0 {
+			n.Line, n.Column = loc.Line, loc.Col
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				q := p.Key(n.Content[i].Value)
+				if loc := o.Locator.Locate(q); loc.File == o.File && loc.Line > 0 {
+					n.Content[i].Line, n.Content[i].Column = loc.Line, loc.Col
+				}
+				walk(n.Content[i+1], q)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, p.Index(i))
+			}
+		}
+	}
+	walk(o.Node, render.Path{})
 }
 
 // resolver holds the state of one Resolve.
@@ -157,6 +240,14 @@ func (r *resolver) problem(d *doc, rule string, p render.Path, format string, ar
 	pr := Problem{Rule: rule, Path: p, Message: fmt.Sprintf(format, args...)}
 	if !slices.ContainsFunc(r.plan.problems[k], func(o Problem) bool { return o.Message == pr.Message && o.Path.String() == pr.Path.String() }) {
 		r.plan.problems[k] = append(r.plan.problems[k], pr)
+	}
+}
+
+// note records a remark about the GitOps object of file, when the file is
+// in the linted folder.
+func (r *resolver) note(file, format string, args ...any) {
+	if under(path.Dir(file), r.opts.Under) {
+		r.plan.Notes = append(r.plan.Notes, file+": "+fmt.Sprintf(format, args...))
 	}
 }
 
@@ -235,4 +326,39 @@ func cleanPath(p string) string {
 		return ""
 	}
 	return c
+}
+
+// uniqueNames gives deployments of one target that share a name (the same
+// Kustomization in the folders of two clusters) their file in the name.
+func uniqueNames(ds []*render.Deployment) {
+	count := map[string]int{}
+	for _, d := range ds {
+		count[d.Name]++
+	}
+	for _, d := range ds {
+		if count[d.Name] > 1 && !strings.HasSuffix(d.Name, " in "+d.File) {
+			d.Name += " in " + d.File
+		}
+	}
+}
+
+// kustomizationsBelow returns the folders below dir (not dir itself) that
+// hold a kustomization, without those inside another: what Flux adds as
+// resources of the kustomization it generates for a folder without one.
+func (r *resolver) kustomizationsBelow(dir string) []string {
+	var out []string
+	fs.WalkDir(r.fsys, dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.IsDir() || p == dir {
+			return nil
+		}
+		if skipDirs[e.Name()] || strings.HasPrefix(e.Name(), ".") {
+			return fs.SkipDir
+		}
+		if r.kindAt(p) == render.Kustomize {
+			out = append(out, p)
+			return fs.SkipDir
+		}
+		return nil
+	})
+	return out
 }

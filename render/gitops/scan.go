@@ -26,10 +26,14 @@ type Index struct {
 	// generated are the files of kustomize configMapGenerator and
 	// secretGenerator entries, by namespace/name, then key.
 	generated map[string]map[string]string
-	// gitRepos are Flux GitRepository objects by namespace/name.
-	gitRepos map[string]*doc
+	// gitRepos are Flux GitRepository objects by namespace/name (several
+	// clusters of one repository often have one of the same name).
+	gitRepos map[string][]*doc
 	// helmCharts are Flux HelmChart objects by namespace/name.
-	helmCharts map[string]*doc
+	helmCharts map[string][]*doc
+	// templated are the chart folders whose templates make GitOps objects
+	// (an app-of-apps chart), found by rendering them (Options.Render).
+	templated []string
 }
 
 // skipDirs are never searched.
@@ -50,7 +54,7 @@ func hasAny(b []byte, ms [][]byte) bool {
 // scan reads every YAML file of the repository that may hold a GitOps
 // object, a ConfigMap or a Secret, or a kustomize generator.
 func scan(fsys fs.FS) (*Index, error) {
-	idx := &Index{configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string]*doc{}, helmCharts: map[string]*doc{}}
+	idx := &Index{configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string][]*doc{}, helmCharts: map[string][]*doc{}}
 	var configs, gens []string
 	charts := map[string]bool{} // folders with a Chart.yaml
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
@@ -65,10 +69,14 @@ func scan(fsys fs.FS) (*Index, error) {
 			if p != "." && (skipDirs[name] || strings.HasPrefix(name, ".")) {
 				return fs.SkipDir
 			}
-			// A chart's templates are not YAML, and its vendored charts
-			// are not this repository's GitOps objects. (Chart.yaml sorts
+			// A chart's templates are not YAML (those that make GitOps
+			// objects are rendered later), and its vendored charts are
+			// not this repository's GitOps objects. (Chart.yaml sorts
 			// before both, so the chart is known when they are reached.)
-			if (name == "templates" || name == "charts") && charts[path.Dir(p)] {
+			if chart := path.Dir(p); charts[chart] && (name == "templates" || name == "charts") {
+				if name == "templates" && templatesMakeGitOps(fsys, p) {
+					idx.templated = append(idx.templated, chart)
+				}
 				return fs.SkipDir
 			}
 			return nil
@@ -95,7 +103,7 @@ func scan(fsys fs.FS) (*Index, error) {
 		}
 		return nil
 	})
-	if err != nil || len(idx.gitops) == 0 {
+	if err != nil || len(idx.gitops) == 0 && len(idx.templated) == 0 {
 		return idx, err
 	}
 	// ConfigMaps, Secrets and generators matter only to GitOps objects:
@@ -113,10 +121,38 @@ func scan(fsys fs.FS) (*Index, error) {
 	return idx, nil
 }
 
+// templatesMakeGitOps reports whether a template of the chart templates
+// folder dir names a GitOps API group.
+func templatesMakeGitOps(fsys fs.FS, dir string) bool {
+	found := false
+	fs.WalkDir(fsys, dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || found || e.IsDir() {
+			return nil
+		}
+		if b, err := fs.ReadFile(fsys, p); err == nil && hasAny(b, gitopsMarkers) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
 // add indexes the objects of file p that GitOps objects use.
 func (idx *Index) add(p string, b []byte) {
 	objs, _ := render.ParseManifest(p, b) // a broken file is reported by its own target
 	var lines []string
+	idx.addObjects(objs, func() []string {
+		if lines == nil {
+			lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+		}
+		return lines
+	})
+}
+
+// addObjects indexes objects; lines returns the lines of their file.
+func (idx *Index) addObjects(objs []*render.Object, lines func() []string) []*doc {
+	var added []*doc
 	for _, o := range objs {
 		d := &doc{obj: o}
 		key := o.Namespace + "/" + o.Name
@@ -124,19 +160,18 @@ func (idx *Index) add(p string, b []byte) {
 		case o.Kind == "ConfigMap" || o.Kind == "Secret":
 			idx.configs[o.Kind+" "+key] = append(idx.configs[o.Kind+" "+key], d)
 		case isFlux(o, "source", "GitRepository"):
-			idx.gitRepos[key] = d
+			idx.gitRepos[key] = append(idx.gitRepos[key], d)
 		case isFlux(o, "source", "HelmChart"):
-			idx.helmCharts[key] = d
+			idx.helmCharts[key] = append(idx.helmCharts[key], d)
 		case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
 			idx.gitops = append(idx.gitops, d)
 		default:
 			continue
 		}
-		if lines == nil {
-			lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
-		}
-		d.lines = lines
+		d.lines = lines()
+		added = append(added, d)
 	}
+	return added
 }
 
 // generators records the files of the configMapGenerator and
@@ -233,4 +268,32 @@ func items(n *yaml.Node, keys ...string) []*yaml.Node {
 		return nil
 	}
 	return n.Content
+}
+
+// nearest returns the object of docs whose file is closest to file in the
+// folder tree (the longest common folder), the first on a tie: the
+// cluster-vars ConfigMap of clusters/production for a Kustomization of
+// clusters/production, not that of clusters/staging.
+func nearest(docs []*doc, file string) *doc {
+	var best *doc
+	score := -1
+	for _, d := range docs {
+		if n := commonDirs(path.Dir(d.obj.File), path.Dir(file)); n > score {
+			best, score = d, n
+		}
+	}
+	return best
+}
+
+// commonDirs counts the leading folders two folders share.
+func commonDirs(a, b string) int {
+	if a == "." || b == "." {
+		return 0
+	}
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+		n++
+	}
+	return n
 }

@@ -31,6 +31,14 @@ spec:
           ports:
             - containerPort: {{ .Values.port }}
 `)},
+		"charts/web/templates/svc.yaml": {Data: []byte(`apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  ports:
+    - port: {{ .Values.port }}
+`)},
 		"deploy/objects.yaml": {Data: []byte(objs)},
 	}
 }
@@ -116,7 +124,16 @@ func TestGitOpsDeployments(t *testing.T) {
 	if fmt.Sprint(names) != "[Application web-prod HelmRelease shop/web]" {
 		t.Fatalf("variants = %v; want the deployments only (no default, no values-prod.yaml)", names)
 	}
-	argo, flux := vs[0].Objects[0], vs[1].Objects[0]
+	argo, flux := find(t, vs[0], "Deployment", "web-prod"), find(t, vs[1], "Deployment", "web")
+	// Objects without a namespace are in the release namespace, and still
+	// located (the marked render is matched before the namespace is set).
+	svc := find(t, vs[0], "Service", "web-prod")
+	if svc.Namespace != "web" || !svc.InReleaseNamespace {
+		t.Errorf("Service namespace %q", svc.Namespace)
+	}
+	if got := fmt.Sprint(svc.Locator.(render.RelatedLocator).Related(render.MustPath("spec.ports[0].port"))); got != "[{{charts/web/values-prod.yaml 1 1 1 5} value set here true}]" {
+		t.Errorf("Service port related %s", got)
+	}
 	if argo.Ref() != "Deployment web/web-prod" || flux.Ref() != "Deployment shop/web" {
 		t.Errorf("objects = %s, %s", argo.Ref(), flux.Ref())
 	}

@@ -199,6 +199,12 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant, sp variantSp
 		}
 		setValueSources(objs, j.valueSources(sp.layers))
 	}
+	if sp.dep != nil {
+		// Helm installs the objects that set no namespace into the
+		// release namespace. (After locate, which matches the objects of
+		// the marked render by their names as rendered.)
+		render.Deploy(v.Objects, &render.Deployment{Namespace: sp.rel.Namespace})
+	}
 	v.Err = errors.Join(errs...)
 }
 
