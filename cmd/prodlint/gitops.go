@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 	"io/fs"
+	"time"
 
 	"github.com/prodlint/prodlint/change"
 	"github.com/prodlint/prodlint/lint"
