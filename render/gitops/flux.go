@@ -3,6 +3,7 @@ package gitops
 import (
 	"encoding/base64"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
@@ -34,6 +35,12 @@ func (r *resolver) gitRepo(d *doc, s sourceRef, what string) bool {
 	g := nearest(r.idx.gitRepos[s.ns+"/"+s.name], d.obj.File)
 	if g == nil {
 		g = nearest(r.idx.gitRepos["/"+s.name], d.obj.File)
+	}
+	if g == nil && s.name == "flux-system" && s.ns == "flux-system" {
+		// flux bootstrap makes flux-system/flux-system the repository it
+		// bootstraps, and writes it to the repository (or only to the
+		// cluster, when gotk-sync.yaml is a placeholder).
+		return true
 	}
 	if g == nil {
 		r.problem(d, NotRendered, s.path, "%s comes from %s, which is not in this repository, so it is not rendered; add the GitRepository", what, s)
@@ -215,14 +222,21 @@ func (r *resolver) fluxKustomization(d *doc) {
 	spec := child(o.Node, "spec")
 	sp := render.Path{}.Key("spec")
 	src := ref(child(spec, "sourceRef"), sp.Key("sourceRef"), "GitRepository", o.Namespace)
-	if src.kind != "GitRepository" {
+	dir := cleanPath(str(spec, "path"))
+	switch src.kind {
+	case "GitRepository":
+		if !r.gitRepo(d, src, "the path") {
+			return
+		}
+	case "ExternalArtifact":
+		var ok bool
+		if dir, ok = r.artifactPath(d, src, dir); !ok {
+			return
+		}
+	default:
 		r.problem(d, NotRendered, src.path, "the manifests come from %s, which is not fetched, so they are not linted; lint its own repository", src)
 		return
 	}
-	if !r.gitRepo(d, src, "the path") {
-		return
-	}
-	dir := cleanPath(str(spec, "path"))
 	if dir == "" {
 		dir = "."
 	}
@@ -327,4 +341,55 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 		}
 	}
 	dep.Substitute = vars // Flux substitutes (defaults, unset variables) even without variables
+}
+
+// artifactPath maps a path in an ExternalArtifact made by an
+// ArtifactGenerator of the repository (Flux's monorepo layout) to the
+// folder of this repository that the generator copies there: ./production
+// of an artifact made of "@monorepo/apps/production/**" -> "@artifact/production/"
+// is apps/production. It records the problem when it cannot.
+func (r *resolver) artifactPath(d *doc, src sourceRef, p string) (string, bool) {
+	for _, g := range r.idx.artifactGens {
+		if g.obj.Namespace != src.ns && g.obj.Namespace != "" {
+			continue
+		}
+		spec := child(g.obj.Node, "spec")
+		for _, a := range items(spec, "artifacts") {
+			if str(a, "name") != src.name {
+				continue
+			}
+			for _, c := range items(a, "copy") {
+				from, to := str(c, "from"), str(c, "to")
+				alias, fromDir, _ := strings.Cut(strings.TrimPrefix(from, "@"), "/")
+				fromDir = strings.TrimSuffix(strings.TrimSuffix(fromDir, "/**"), "/*")
+				toDir := strings.Trim(strings.TrimPrefix(to, "@artifact"), "/")
+				rest, ok := strings.CutPrefix(p, toDir)
+				if toDir == "" {
+					rest, ok = "/"+p, true
+				}
+				if !ok || rest != "" && !strings.HasPrefix(rest, "/") || strings.ContainsAny(fromDir, "*?[") {
+					continue
+				}
+				for _, s := range items(spec, "sources") {
+					if str(s, "alias") != alias {
+						continue
+					}
+					gs := sourceRef{kind: str(s, "kind"), name: str(s, "name"), ns: str(s, "namespace"), path: src.path}
+					if gs.ns == "" {
+						gs.ns = g.obj.Namespace
+					}
+					if gs.kind != "GitRepository" {
+						r.problem(d, NotRendered, src.path, "the manifests come from %s through ExternalArtifact %s, which is not fetched, so they are not linted; lint its own repository", gs, src.name)
+						return "", false
+					}
+					if !r.gitRepo(d, gs, "the path") {
+						return "", false
+					}
+					return cleanPath(path.Join(fromDir, rest)), true
+				}
+			}
+		}
+	}
+	r.problem(d, NotRendered, src.path, "%s is not made from this repository by an ArtifactGenerator in it, so it is not linted; lint its own repository", src)
+	return "", false
 }

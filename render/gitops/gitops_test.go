@@ -485,3 +485,76 @@ func TestProblems(t *testing.T) {
 		t.Errorf("problems without remotes = %+v", got)
 	}
 }
+
+// Flux's monorepo layout: Kustomizations read ExternalArtifacts that an
+// ArtifactGenerator makes from folders of the flux-system GitRepository,
+// which flux bootstrap keeps out of the repository.
+func TestFluxExternalArtifact(t *testing.T) {
+	objs := map[string]string{
+		"clusters/prod/artifacts.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  sources:
+    - alias: monorepo
+      kind: GitRepository
+      name: flux-system
+  artifacts:
+    - name: apps
+      copy:
+        - from: "@monorepo/kustomize/**"
+          to: "@artifact/k/"
+        - from: "@monorepo/plain/**"
+          to: "@artifact/"
+`,
+		"clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  sourceRef:
+    kind: ExternalArtifact
+    name: apps
+  path: ./k/web
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: plain
+  namespace: flux-system
+spec:
+  sourceRef:
+    kind: ExternalArtifact
+    name: apps
+  path: ./web
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: other
+  namespace: flux-system
+spec:
+  sourceRef:
+    kind: ExternalArtifact
+    name: elsewhere
+  path: ./
+`,
+	}
+	p, err := Resolve(repo(objs), targets, Options{Under: "."}) // no remote: flux-system is still this repository
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := deployments(p, "kustomize/web"); len(ds) != 1 || ds[0].Name != "Kustomization flux-system/apps" {
+		t.Errorf("kustomize/web deployments = %+v", ds)
+	}
+	if ds := deployments(p, "plain/web"); len(ds) != 1 || ds[0].Name != "Kustomization flux-system/plain" {
+		t.Errorf("plain/web deployments = %+v", ds)
+	}
+	o, _ := render.ParseManifest("clusters/prod/apps.yaml", []byte(objs["clusters/prod/apps.yaml"]))
+	if got := p.Problems(o[2]); len(got) != 1 || got[0].Rule != NotRendered || !strings.Contains(got[0].Message, "ExternalArtifact flux-system/elsewhere is not made from this repository") {
+		t.Errorf("problems = %+v", got)
+	}
+}

@@ -31,6 +31,9 @@ type Index struct {
 	gitRepos map[string][]*doc
 	// helmCharts are Flux HelmChart objects by namespace/name.
 	helmCharts map[string][]*doc
+	// generators are Flux ArtifactGenerator objects, which make the
+	// ExternalArtifacts of a monorepo from folders of its GitRepository.
+	artifactGens []*doc
 	// templated are the chart folders whose templates make GitOps objects
 	// (an app-of-apps chart), found by rendering them (Options.Render).
 	templated []string
@@ -42,7 +45,7 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 // Markers that a file may hold an object the index needs; files without
 // any are not parsed.
 var (
-	gitopsMarkers = [][]byte{[]byte("argoproj.io/"), []byte("toolkit.fluxcd.io/")}
+	gitopsMarkers = [][]byte{[]byte("argoproj.io/"), []byte("toolkit.fluxcd.io/"), []byte("source.extensions.fluxcd.io/")}
 	configMarkers = [][]byte{[]byte("ConfigMap"), []byte("Secret")}
 	genMarkers    = [][]byte{[]byte("configMapGenerator"), []byte("secretGenerator")}
 )
@@ -163,6 +166,8 @@ func (idx *Index) addObjects(objs []*render.Object, lines func() []string) []*do
 			idx.gitRepos[key] = append(idx.gitRepos[key], d)
 		case isFlux(o, "source", "HelmChart"):
 			idx.helmCharts[key] = append(idx.helmCharts[key], d)
+		case o.Kind == "ArtifactGenerator" && strings.HasPrefix(o.APIVersion, "source.extensions.fluxcd.io/"):
+			idx.artifactGens = append(idx.artifactGens, d)
 		case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
 			idx.gitops = append(idx.gitops, d)
 		default:
