@@ -99,6 +99,19 @@ func TestGolden(t *testing.T) {
 func TestExampleFindingsOnRealLines(t *testing.T) {
 	dir := copyRepo(t, "example-repo")
 	_, out, _ := run(t, "lint", "--format", "json", dir)
+	kinds := checkRealLines(t, dir, out)
+	for _, k := range []string{"helm", "kustomize", "plain"} {
+		if kinds[k] == 0 {
+			t.Errorf("no finding for %s targets", k)
+		}
+	}
+}
+
+// checkRealLines checks that every finding of a JSON report is on a real
+// line and column of a file of the repository dir, and counts the findings
+// by target kind.
+func checkRealLines(t *testing.T, dir, out string) map[string]int {
+	t.Helper()
 	var doc struct {
 		Findings []struct {
 			TargetKind string `json:"targetKind"`
@@ -126,15 +139,11 @@ func TestExampleFindingsOnRealLines(t *testing.T) {
 			t.Errorf("finding at %s:%d:%d is not on a real line", l.File, l.Line, l.Col)
 		}
 	}
-	for _, k := range []string{"helm", "kustomize", "plain"} {
-		if kinds[k] == 0 {
-			t.Errorf("no finding for %s targets", k)
-		}
-	}
+	return kinds
 }
 
-// TestSARIFMultitool validates the SARIF of the example repository and of
-// the broken repository with Microsoft's SARIF multitool and GitHub's
+// TestSARIFMultitool validates the SARIF of the example repository, of
+// the broken repository and of the GitOps layouts with Microsoft's SARIF multitool and GitHub's
 // ingestion rules. Under CI=true a missing validator fails the test.
 func TestSARIFMultitool(t *testing.T) {
 	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "sarif-validate.sh"))
@@ -153,6 +162,11 @@ func TestSARIFMultitool(t *testing.T) {
 		dir := copyRepo(t, repo)
 		f := filepath.Join(t.TempDir(), repo+".sarif")
 		run(t, "lint", "--format", "sarif", "--output", f, dir)
+		files = append(files, f)
+	}
+	for name := range gitopsLayouts {
+		f := filepath.Join(t.TempDir(), "gitops-"+name+".sarif")
+		run(t, "lint", "--format", "sarif", "--output", f, gitopsLayout(t, name))
 		files = append(files, f)
 	}
 	out, err := exec.Command("bash", append([]string{script}, files...)...).CombinedOutput()
