@@ -21,6 +21,17 @@ type GitOpsEnv struct {
 	// remote chart, another repository) or that is missing (a path or
 	// values file that does not exist). Nil means nothing is known.
 	Problems func(*render.Object) []GitOpsProblem
+	// Generated returns the Applications an ApplicationSet generates
+	// (from its list and Git directories generators). Nil means none are
+	// known.
+	Generated func(*render.Object) []GeneratedApp
+}
+
+// GeneratedApp is an Application an ApplicationSet generates: its name and
+// its raw object (metadata and spec).
+type GeneratedApp struct {
+	Name string
+	Raw  map[string]any
 }
 
 // DefaultProduction is the default pattern of production destinations: a
@@ -75,6 +86,23 @@ func PlanProblems(plan *gitops.Plan) func(*render.Object) []GitOpsProblem {
 		var out []GitOpsProblem
 		for _, p := range plan.Problems(o) {
 			out = append(out, GitOpsProblem{Rule: p.Rule, Path: p.Path, Message: p.Message})
+		}
+		return out
+	}
+}
+
+// PlanGenerated returns the Generated function of a GitOps plan.
+func PlanGenerated(plan *gitops.Plan) func(*render.Object) []GeneratedApp {
+	if plan == nil {
+		return nil
+	}
+	return func(o *render.Object) []GeneratedApp {
+		var out []GeneratedApp
+		for _, g := range plan.Generated(o) {
+			var raw map[string]any
+			if g.Node.Decode(&raw) == nil {
+				out = append(out, GeneratedApp{Name: g.Name, Raw: raw})
+			}
 		}
 		return out
 	}

@@ -1,8 +1,11 @@
 package lint
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // commitSHA matches an abbreviated or full Git commit hash.
@@ -47,26 +50,76 @@ var _ = Register(&Rule{
 	Tags: []string{"gitops", "reliability"},
 	Check: func(p *Pass) {
 		app, ok := argoAppSpec(p.Object)
-		if !ok || !app.production(p.Env.GitOps) {
+		if !ok {
 			return
 		}
-		for _, s := range app.sources() {
-			if s.helmChart() || strings.HasPrefix(strings.ToLower(s.str("repoURL")), "oci://") {
+		prod := app.production(p.Env.GitOps)
+		reported := map[string]bool{}
+		if prod {
+			for _, s := range gitSources(app) {
+				rev := strings.TrimSpace(s.str("targetRevision"))
+				if msg, bad := revisionProblem(rev, ""); bad {
+					p.Report(revisionPath(p, s), "%s", msg)
+					reported[s.Path.String()] = true
+				}
+			}
+		}
+		// The Applications an ApplicationSet generates: a templated
+		// revision or destination is known for each of them.
+		if p.Env.GitOps.Generated == nil || !isArgo(p.Object, "ApplicationSet") {
+			return
+		}
+		for _, g := range p.Env.GitOps.Generated(p.Object) {
+			gen := argoApp{Spec: asMap(g.Raw["spec"]), Path: app.Path, Names: []string{g.Name}}
+			if gen.Spec == nil || !gen.production(p.Env.GitOps) {
 				continue
 			}
-			rev := strings.TrimSpace(s.str("targetRevision"))
-			path := s.Path.Key("targetRevision")
-			switch {
-			case templated(rev), commitSHA.MatchString(rev), versionTag.MatchString(rev), strings.HasPrefix(rev, "refs/tags/"):
-			case rev == "":
-				p.Report(presentPath(p.Object.Raw, path), "targetRevision is not set, so a production app tracks the default branch; pin a tag or commit SHA")
-			case rev == "HEAD":
-				p.Report(path, "targetRevision \"HEAD\" tracks the default branch in a production app; pin a tag or commit SHA")
-			case versionRange(rev):
-				p.Report(path, "targetRevision %q is a version range, so a production app deploys each matching tag; pin a tag or commit SHA", rev)
-			default:
-				p.Report(path, "targetRevision %q looks like a branch, so a production app deploys every merge; pin a tag or commit SHA", rev)
+			for _, s := range gitSources(gen) {
+				if reported[s.Path.String()] {
+					continue
+				}
+				rev := strings.TrimSpace(s.str("targetRevision"))
+				if msg, bad := revisionProblem(rev, g.Name); bad {
+					p.Report(revisionPath(p, s), "%s", msg)
+				}
 			}
 		}
 	},
 })
+
+// gitSources returns the Git sources of an application: not Helm
+// repository charts (gitops-chart-version-unpinned) nor OCI sources.
+func gitSources(app argoApp) []argoSource {
+	var out []argoSource
+	for _, s := range app.sources() {
+		if !s.helmChart() && !strings.HasPrefix(strings.ToLower(s.str("repoURL")), "oci://") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// revisionPath is where a source's targetRevision is, or would be.
+func revisionPath(p *Pass, s argoSource) render.Path {
+	return presentPath(p.Object.Raw, s.Path.Key("targetRevision"))
+}
+
+// revisionProblem returns the message for a revision that is not pinned
+// (of the generated Application app, when app is set).
+func revisionProblem(rev, app string) (string, bool) {
+	of := ""
+	if app != "" {
+		of = " of generated Application " + app
+	}
+	switch {
+	case templated(rev), commitSHA.MatchString(rev), versionTag.MatchString(rev), strings.HasPrefix(rev, "refs/tags/"):
+		return "", false
+	case rev == "":
+		return "targetRevision" + of + " is not set, so a production app tracks the default branch; pin a tag or commit SHA", true
+	case rev == "HEAD":
+		return "targetRevision \"HEAD\"" + of + " tracks the default branch in a production app; pin a tag or commit SHA", true
+	case versionRange(rev):
+		return fmt.Sprintf("targetRevision %q%s is a version range, so a production app deploys each matching tag; pin a tag or commit SHA", rev, of), true
+	}
+	return fmt.Sprintf("targetRevision %q%s looks like a branch, so a production app deploys every merge; pin a tag or commit SHA", rev, of), true
+}

@@ -140,6 +140,7 @@ func checkFixture(r *Rule, files map[string][]byte) fixtureResult {
 	env := Env{KubeVersion: "1.34.0"}
 	if plan, err := gitops.Resolve(repo, nil, gitops.Options{RepoURLs: []string{fixtureRepoURL}}); err == nil {
 		env.GitOps.Problems = PlanProblems(plan)
+		env.GitOps.Generated = PlanGenerated(plan)
 	} else {
 		res.errs = append(res.errs, err.Error())
 	}

@@ -75,5 +75,5 @@ func appsOfApps(opts render.Options, timeout time.Duration) func(render.Target) 
 // gitopsEnv is what the GitOps rules know: the production pattern and the
 // problems found while resolving.
 func gitopsEnv(settings *lint.Settings, plan *gitops.Plan) lint.GitOpsEnv {
-	return lint.GitOpsEnv{Production: settings.GitOps.ProductionPattern(), Problems: lint.PlanProblems(plan)}
+	return lint.GitOpsEnv{Production: settings.GitOps.ProductionPattern(), Problems: lint.PlanProblems(plan), Generated: lint.PlanGenerated(plan)}
 }

@@ -100,6 +100,7 @@ func TestGitOpsLayoutFindings(t *testing.T) {
 				"gitops-source-not-rendered apps/ingress-nginx.yaml:12 [Application root]",
 				"gitops-source-not-rendered apps/grafana-dashboards.yaml:11 [Application root]",
 				"gitops-target-revision-unpinned apps/payments-production.yaml:17 [Application root]",
+				"gitops-target-revision-unpinned apps/appsets/catalog.yaml:42 [Application root]", // a generated Application
 			},
 			notWant: []string{
 				"values-loadtest.yaml",              // a values file of a deployed chart found by name

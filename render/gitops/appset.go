@@ -41,6 +41,8 @@ func (r *resolver) applicationSet(d *doc) {
 			continue
 		}
 		seen[name] = true
+		k := objKey{d.obj.File, d.obj.Kind, d.obj.Name}
+		r.plan.generated[k] = append(r.plan.generated[k], Generated{Name: name, Node: app})
 		r.appSpec(d, app, render.Path{}.Key("spec").Key("template"), name, fmt.Sprintf("Application %s (ApplicationSet %s)", name, d.obj.Name))
 	}
 }

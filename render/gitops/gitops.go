@@ -67,7 +67,24 @@ type Plan struct {
 	// Objects counts the GitOps objects found.
 	Objects int
 
-	problems map[objKey][]Problem
+	problems  map[objKey][]Problem
+	generated map[objKey][]Generated
+}
+
+// Generated is an Application that an ApplicationSet generates: its name
+// and its node (metadata and spec, the template with the generator's
+// parameters in place; positions are the template's).
+type Generated struct {
+	Name string
+	Node *yaml.Node
+}
+
+// Generated returns the Applications a rendered ApplicationSet generates.
+func (p *Plan) Generated(o *render.Object) []Generated {
+	if p == nil {
+		return nil
+	}
+	return p.generated[objKey{o.File, o.Kind, o.Name}]
 }
 
 // Problems returns the problems found with a rendered GitOps object.
@@ -101,7 +118,7 @@ func Scan(fsys fs.FS) (*Index, error) { return scan(fsys) }
 // Resolve adds the deployments of the GitOps objects of idx (scanned from
 // fsys) to targets.
 func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Plan {
-	r := &resolver{fsys: fsys, idx: idx, opts: opts, plan: &Plan{problems: map[objKey][]Problem{}}}
+	r := &resolver{fsys: fsys, idx: idx, opts: opts, plan: &Plan{problems: map[objKey][]Problem{}, generated: map[objKey][]Generated{}}}
 	for _, u := range opts.RepoURLs {
 		if n := NormalizeURL(u); n != "" {
 			r.urls = append(r.urls, n)
