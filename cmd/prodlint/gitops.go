@@ -34,23 +34,26 @@ func scanGitOps(fsys fs.FS, settings *lint.Settings) func() (*gitops.Index, erro
 	}
 }
 
-// resolveGitOps adds the deployments of the repository's GitOps objects to
-// targets; nil when GitOps resolution is off. scanned, when not nil, is a
-// scan started with scanGitOps.
-func resolveGitOps(opts render.Options, sc *scope, settings *lint.Settings, targets []render.Target, scanned func() (*gitops.Index, error), timeout time.Duration) (*gitops.Plan, error) {
-	fsys := opts.FS
-	if settings.GitOps.Disabled {
-		return nil, nil
+// resolveGitOps adds the deployments of the GitOps objects of idx (a scan
+// of opts.FS) to targets; nil when GitOps resolution is off (idx is nil).
+func resolveGitOps(opts render.Options, sc *scope, settings *lint.Settings, targets []render.Target, idx *gitops.Index, timeout time.Duration) *gitops.Plan {
+	if idx == nil {
+		return nil
 	}
+	urls := append(change.RemoteURLs(sc.root), settings.GitOps.RepoURLs...)
+	return idx.Resolve(opts.FS, targets, gitops.Options{RepoURLs: urls, Under: sc.under, Render: appsOfApps(opts, timeout)})
+}
+
+// waitScan waits for a scan started with scanGitOps; nil when there is none.
+func waitScan(sc *scope, scanned func() (*gitops.Index, error)) (*gitops.Index, error) {
 	if scanned == nil {
-		scanned = scanGitOps(fsys, settings)
+		return nil, nil
 	}
 	idx, err := scanned()
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading GitOps objects: %w", sc.path, err)
 	}
-	urls := append(change.RemoteURLs(sc.root), settings.GitOps.RepoURLs...)
-	return idx.Resolve(fsys, targets, gitops.Options{RepoURLs: urls, Under: sc.under, Render: appsOfApps(opts, timeout)}), nil
+	return idx, nil
 }
 
 // appsOfApps renders an app-of-apps chart for GitOps resolution: every

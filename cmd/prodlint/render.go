@@ -65,10 +65,12 @@ func renderCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	plan, err := resolveGitOps(opts, &scope{root: root, under: under, path: path}, settings, targets, nil, 0)
+	sc := &scope{root: root, under: under, path: path}
+	idx, err := waitScan(sc, scanGitOps(opts.FS, settings))
 	if err != nil {
 		return exitRender, err
 	}
+	plan := resolveGitOps(opts, sc, settings, targets, idx, 0)
 	if plan != nil {
 		targets = plan.Targets
 	}

@@ -131,10 +131,11 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	// GitOps deployments first: they replace the values variants found
 	// by name; the configuration's own values files are added after.
 	targets, discErrs := disc.Targets, disc.Errors
-	plan, err := resolveGitOps(opts, sc, settings, targets, scanned, f.timeout)
+	idx, err := waitScan(sc, scanned)
 	if err != nil {
 		return nil, err
 	}
+	plan := resolveGitOps(opts, sc, settings, targets, idx, f.timeout)
 	if plan != nil {
 		targets = plan.Targets
 	}
@@ -175,7 +176,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 	cfg := lint.Config{Targets: targets, Renderers: renderers(), Render: opts, Parallel: f.parallel, Rules: settings.EnabledRules(), Exclude: settings.Excluded, TargetTimeout: f.timeout, GitOps: gitopsEnv(settings, plan)}
 	var failedAtBase map[string]bool
 	if sc.baseRev != "" {
-		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg, plan != nil && plan.Objects > 0)
+		cfg.Baseline, failedAtBase, err = lintBase(sc, settings, cfg, idx, plan != nil && plan.Objects > 0)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +212,7 @@ func lintScope(f *lintFlags, sc *scope, opts render.Options) (*lint.Result, erro
 // failed to render there. A target that did not exist at the base has no
 // baseline findings, so all its findings are new.
 // The configuration of the head applies to both sides.
-func lintBase(sc *scope, settings *lint.Settings, head lint.Config, gitopsAtHead bool) (*lint.Baseline, map[string]bool, error) {
+func lintBase(sc *scope, settings *lint.Settings, head lint.Config, headIdx *gitops.Index, gitopsAtHead bool) (*lint.Baseline, map[string]bool, error) {
 	baseFS, err := sc.repo.TreeFS(sc.baseRev)
 	if err != nil {
 		return nil, nil, err
@@ -244,10 +245,9 @@ func lintBase(sc *scope, settings *lint.Settings, head lint.Config, gitopsAtHead
 	// The GitOps objects of the base, only when the head has some: a
 	// repository without them is not scanned twice.
 	var plan *gitops.Plan
-	if gitopsAtHead {
-		if plan, err = resolveGitOps(cfg.Render, sc, settings, baseTargets, nil, head.TargetTimeout); err != nil {
-			return nil, nil, err
-		}
+	if gitopsAtHead && headIdx != nil {
+		// The base differs from the head only in the changed files.
+		plan = resolveGitOps(cfg.Render, sc, settings, baseTargets, headIdx.Rescan(baseFS, sc.changed), head.TargetTimeout)
 	}
 	if plan != nil {
 		baseTargets = plan.Targets

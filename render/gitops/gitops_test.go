@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -556,5 +557,45 @@ spec:
 	o, _ := render.ParseManifest("clusters/prod/apps.yaml", []byte(objs["clusters/prod/apps.yaml"]))
 	if got := p.Problems(o[2]); len(got) != 1 || got[0].Rule != NotRendered || !strings.Contains(got[0].Message, "ExternalArtifact flux-system/elsewhere is not made from this repository") {
 		t.Errorf("problems = %+v", got)
+	}
+}
+
+// summary describes the deployments of a plan, for comparisons.
+func summary(p *Plan) string {
+	var b strings.Builder
+	for _, t := range p.Targets {
+		for _, d := range t.Deployments {
+			fmt.Fprintf(&b, "%s %s ns=%s release=%s layers=%d deps=%v\n", t, d.Name, d.Namespace, d.ReleaseName, len(d.Values), d.Deps)
+		}
+	}
+	return b.String()
+}
+
+// Rescan of a revision that differs in a few files resolves like a full
+// scan of it.
+func TestRescanMatchesScan(t *testing.T) {
+	head := repo(map[string]string{
+		"apps/web.yaml":       argoHelm,
+		"apps/values-cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n",
+	})
+	base := repo(map[string]string{
+		"apps/web.yaml":   strings.Replace(argoHelm, "name: web-prod", "name: web-old", 1),
+		"apps/other.yaml": strings.Replace(argoHelm, "name: web-prod", "name: web-other", 1),
+	})
+	changed := []string{"apps/web.yaml", "apps/other.yaml", "apps/values-cm.yaml"}
+	opts := Options{RepoURLs: []string{thisRepo}, Under: "."}
+	headIdx, err := Scan(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	headIdx.Resolve(head, targets, opts)
+	full, err := Scan(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := summary(full.Resolve(base, targets, opts))
+	got := summary(headIdx.Rescan(base, changed).Resolve(base, targets, opts))
+	if got != want || !strings.Contains(got, "web-old") || !strings.Contains(got, "web-other") {
+		t.Errorf("rescan:\n%s\nfull scan:\n%s", got, want)
 	}
 }

@@ -37,6 +37,10 @@ type Index struct {
 	// templated are the chart folders whose templates make GitOps objects
 	// (an app-of-apps chart), found by rendering them (Options.Render).
 	templated []string
+	// files are the files the scan found, and byFile the documents it
+	// parsed in each, for Rescan.
+	files  scanned
+	byFile map[string][]*doc
 }
 
 // skipDirs are never searched.
@@ -57,8 +61,7 @@ func hasAny(b []byte, ms [][]byte) bool {
 // scan reads every YAML file of the repository that may hold a GitOps
 // object, a ConfigMap or a Secret, or a kustomize generator.
 func scan(fsys fs.FS) (*Index, error) {
-	idx := &Index{configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string][]*doc{}, helmCharts: map[string][]*doc{}}
-	var configs, gens []string
+	var l scanned
 	charts := map[string]bool{} // folders with a Chart.yaml
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -78,7 +81,7 @@ func scan(fsys fs.FS) (*Index, error) {
 			// before both, so the chart is known when they are reached.)
 			if chart := path.Dir(p); charts[chart] && (name == "templates" || name == "charts") {
 				if name == "templates" && templatesMakeGitOps(fsys, p) {
-					idx.templated = append(idx.templated, chart)
+					l.templated = append(l.templated, chart)
 				}
 				return fs.SkipDir
 			}
@@ -88,40 +91,130 @@ func scan(fsys fs.FS) (*Index, error) {
 			charts[path.Dir(p)] = true
 			return nil
 		}
-		if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") && name != "Kustomization" {
-			return nil
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil
-		}
-		if slices.Contains(render.KustomizationFiles, name) && hasAny(b, genMarkers) {
-			gens = append(gens, p)
-		}
-		switch {
-		case hasAny(b, gitopsMarkers):
-			idx.add(p, b)
-		case hasAny(b, configMarkers):
-			configs = append(configs, p)
-		}
+		l.classify(fsys, p)
 		return nil
 	})
-	if err != nil || len(idx.gitops) == 0 && len(idx.templated) == 0 {
-		return idx, err
+	if err != nil {
+		return nil, err
 	}
-	// ConfigMaps, Secrets and generators matter only to GitOps objects:
-	// a repository without any is not parsed for them.
-	for _, p := range configs {
+	return l.index(fsys, nil), nil
+}
+
+// scanned are the files of a repository that a scan found.
+type scanned struct {
+	gitops    []string // files with GitOps objects
+	configs   []string // files that may hold ConfigMaps or Secrets
+	gens      []string // kustomization files with generators
+	templated []string // app-of-apps chart folders
+}
+
+// classify reads file p and records what it may hold.
+func (l *scanned) classify(fsys fs.FS, p string) {
+	name := path.Base(p)
+	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") && name != "Kustomization" {
+		return
+	}
+	b, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return
+	}
+	if slices.Contains(render.KustomizationFiles, name) && hasAny(b, genMarkers) {
+		l.gens = append(l.gens, p)
+	}
+	switch {
+	case hasAny(b, gitopsMarkers):
+		l.gitops = append(l.gitops, p)
+	case hasAny(b, configMarkers):
+		l.configs = append(l.configs, p)
+	}
+}
+
+// index parses the files found into an Index. ConfigMaps, Secrets and
+// generators matter only to GitOps objects: a repository without any is
+// not parsed for them.
+func (l *scanned) index(fsys fs.FS, parsed map[string][]*doc) *Index {
+	idx := &Index{files: *l, configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string][]*doc{}, helmCharts: map[string][]*doc{}, templated: l.templated}
+	add := func(p string) {
+		if docs, ok := parsed[p]; ok { // the same file, parsed before
+			for _, d := range docs {
+				idx.insert(d)
+			}
+			if idx.byFile == nil {
+				idx.byFile = map[string][]*doc{}
+			}
+			idx.byFile[p] = docs
+			return
+		}
 		if b, err := fs.ReadFile(fsys, p); err == nil {
 			idx.add(p, b)
 		}
 	}
-	for _, p := range gens {
+	for _, p := range l.gitops {
+		add(p)
+	}
+	if len(idx.gitops) == 0 && len(idx.templated) == 0 {
+		return idx
+	}
+	for _, p := range l.configs {
+		add(p)
+	}
+	for _, p := range l.gens {
 		if b, err := fs.ReadFile(fsys, p); err == nil {
 			idx.generators(p, b)
 		}
 	}
-	return idx, nil
+	return idx
+}
+
+// Rescan scans another revision of the repository (fsys, a git tree) that
+// differs from the scanned one only in the files changed: it reads the
+// files where the scan found something and the changed files, not the
+// whole tree. A file without GitOps objects, ConfigMaps or generators that
+// did not change has none in the other revision either.
+func (idx *Index) Rescan(fsys fs.FS, changed []string) *Index {
+	var l scanned
+	isChanged := map[string]bool{}
+	for _, p := range changed {
+		isChanged[p] = true
+		l.classify(fsys, p)
+	}
+	// Unchanged files keep what the scan found in them, and their
+	// parsed documents (Resolve only reads them).
+	keep := func(dst *[]string, src []string) {
+		for _, p := range src {
+			if !isChanged[p] {
+				*dst = append(*dst, p)
+			}
+		}
+	}
+	keep(&l.gitops, idx.files.gitops)
+	keep(&l.configs, idx.files.configs)
+	keep(&l.gens, idx.files.gens)
+	for _, ps := range [][]string{l.gitops, l.configs, l.gens} {
+		slices.Sort(ps)
+	}
+	charts := slices.Clone(idx.files.templated)
+	for _, p := range changed {
+		// A changed template of a chart may make GitOps objects there.
+		if before, _, ok := strings.Cut(p, "/templates/"); ok {
+			charts = append(charts, before)
+		} else if strings.HasPrefix(p, "templates/") {
+			charts = append(charts, ".")
+		}
+	}
+	slices.Sort(charts)
+	for _, c := range slices.Compact(charts) {
+		if _, err := fs.Stat(fsys, path.Join(c, "Chart.yaml")); err == nil && templatesMakeGitOps(fsys, path.Join(c, "templates")) {
+			l.templated = append(l.templated, c)
+		}
+	}
+	parsed := map[string][]*doc{}
+	for p, docs := range idx.byFile {
+		if !isChanged[p] {
+			parsed[p] = docs
+		}
+	}
+	return l.index(fsys, parsed)
 }
 
 // templatesMakeGitOps reports whether a template of the chart templates
@@ -145,12 +238,16 @@ func templatesMakeGitOps(fsys fs.FS, dir string) bool {
 func (idx *Index) add(p string, b []byte) {
 	objs, _ := render.ParseManifest(p, b) // a broken file is reported by its own target
 	var lines []string
-	idx.addObjects(objs, func() []string {
+	docs := idx.addObjects(objs, func() []string {
 		if lines == nil {
 			lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
 		}
 		return lines
 	})
+	if idx.byFile == nil {
+		idx.byFile = map[string][]*doc{}
+	}
+	idx.byFile[p] = docs
 }
 
 // addObjects indexes objects; lines returns the lines of their file.
@@ -158,25 +255,35 @@ func (idx *Index) addObjects(objs []*render.Object, lines func() []string) []*do
 	var added []*doc
 	for _, o := range objs {
 		d := &doc{obj: o}
-		key := o.Namespace + "/" + o.Name
-		switch {
-		case o.Kind == "ConfigMap" || o.Kind == "Secret":
-			idx.configs[o.Kind+" "+key] = append(idx.configs[o.Kind+" "+key], d)
-		case isFlux(o, "source", "GitRepository"):
-			idx.gitRepos[key] = append(idx.gitRepos[key], d)
-		case isFlux(o, "source", "HelmChart"):
-			idx.helmCharts[key] = append(idx.helmCharts[key], d)
-		case o.Kind == "ArtifactGenerator" && strings.HasPrefix(o.APIVersion, "source.extensions.fluxcd.io/"):
-			idx.artifactGens = append(idx.artifactGens, d)
-		case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
-			idx.gitops = append(idx.gitops, d)
-		default:
+		if !idx.insert(d) {
 			continue
 		}
 		d.lines = lines()
 		added = append(added, d)
 	}
 	return added
+}
+
+// insert indexes a document by its kind; false for kinds that no GitOps
+// object uses.
+func (idx *Index) insert(d *doc) bool {
+	o := d.obj
+	key := o.Namespace + "/" + o.Name
+	switch {
+	case o.Kind == "ConfigMap" || o.Kind == "Secret":
+		idx.configs[o.Kind+" "+key] = append(idx.configs[o.Kind+" "+key], d)
+	case isFlux(o, "source", "GitRepository"):
+		idx.gitRepos[key] = append(idx.gitRepos[key], d)
+	case isFlux(o, "source", "HelmChart"):
+		idx.helmCharts[key] = append(idx.helmCharts[key], d)
+	case o.Kind == "ArtifactGenerator" && strings.HasPrefix(o.APIVersion, "source.extensions.fluxcd.io/"):
+		idx.artifactGens = append(idx.artifactGens, d)
+	case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
+		idx.gitops = append(idx.gitops, d)
+	default:
+		return false
+	}
+	return true
 }
 
 // generators records the files of the configMapGenerator and
