@@ -32,6 +32,10 @@ func (r *resolver) applicationSet(d *doc) {
 		}
 		params = append(params, ps...)
 	}
+	if len(params) > maxGenerated {
+		r.note(d.obj.File, "ApplicationSet %s generates %d applications; the first %d are rendered", d.obj.Name, len(params), maxGenerated)
+		params = params[:maxGenerated]
+	}
 	seen := map[string]bool{}
 	for _, p := range params {
 		app := cloneNode(tmpl)
@@ -46,6 +50,11 @@ func (r *resolver) applicationSet(d *doc) {
 		r.appSpec(d, app, render.Path{}.Key("spec").Key("template"), name, fmt.Sprintf("Application %s (ApplicationSet %s)", name, d.obj.Name))
 	}
 }
+
+// maxGenerated bounds the applications of one ApplicationSet that are
+// rendered, so that a generator of thousands of elements ends in a note
+// instead of thousands of renders.
+const maxGenerated = 500
 
 // generator returns the parameter sets of one generator, or false (with a
 // note) for a generator prodlint cannot evaluate offline.

@@ -599,3 +599,44 @@ func TestRescanMatchesScan(t *testing.T) {
 		t.Errorf("rescan:\n%s\nfull scan:\n%s", got, want)
 	}
 }
+
+// Paths that leave the repository are problems, never read.
+func TestPathsOutsideTheRepository(t *testing.T) {
+	app := strings.NewReplacer("path: charts/web", "path: ../../etc", "valueFiles: [values-prod.yaml]", "valueFiles: [../../../etc/passwd, /etc/shadow]").Replace(argoHelm)
+	p := resolve(t, map[string]string{"apps/web.yaml": app})
+	objs, _ := render.ParseManifest("apps/web.yaml", []byte(app))
+	got := p.Problems(objs[0])
+	if len(got) != 1 || got[0].Rule != Missing || !strings.Contains(got[0].Message, "leaves the repository") {
+		t.Errorf("problems = %+v", got)
+	}
+	app = strings.Replace(argoHelm, "valueFiles: [values-prod.yaml]", "valueFiles: [../../../etc/passwd, /etc/shadow]", 1)
+	p = resolve(t, map[string]string{"apps/web.yaml": app})
+	got = p.Problems(objs[0])
+	if len(got) != 2 || got[0].Rule != Missing || got[1].Rule != Missing {
+		t.Errorf("problems = %+v", got)
+	}
+	for _, d := range deployments(p, "charts/web") {
+		for _, l := range d.Values {
+			if l.Node == nil && l.Values == nil {
+				t.Errorf("values file %s is read", l.File)
+			}
+		}
+	}
+}
+
+// An ApplicationSet of thousands of elements renders a bounded number.
+func TestApplicationSetBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: many\nspec:\n  generators:\n    - list:\n        elements:\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "          - n: \"%d\"\n", i)
+	}
+	b.WriteString("  template:\n    metadata:\n      name: 'web-{{n}}'\n    spec:\n      source:\n        repoURL: https://github.com/acme/platform\n        path: charts/web\n      destination:\n        namespace: 'web-{{n}}'\n")
+	p := resolve(t, map[string]string{"apps/many.yaml": b.String()})
+	if n := len(deployments(p, "charts/web")); n != maxGenerated {
+		t.Errorf("%d deployments, want %d", n, maxGenerated)
+	}
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "generates 2000 applications; the first 500 are rendered") {
+		t.Errorf("notes = %q", p.Notes)
+	}
+}
