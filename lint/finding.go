@@ -87,13 +87,26 @@ func (f *Finding) Subject() string {
 	}
 	s := f.Object.String()
 	if len(f.Also) > 0 {
-		names := []string{s + " (" + f.Target + ")"}
+		// The targets are named when they differ (overlays of one base),
+		// not when the objects are all of one target (the deployments of
+		// one chart).
+		oneTarget := true
+		for _, o := range f.Also {
+			oneTarget = oneTarget && o.Target == f.Target
+		}
+		in := func(target string) string {
+			if oneTarget {
+				return ""
+			}
+			return " (" + target + ")"
+		}
+		names := []string{s + in(f.Target)}
 		for i, o := range f.Also {
 			if i+1 >= maxNamed && len(f.Also) > maxNamed {
 				names = append(names, fmt.Sprintf("%d more", len(f.Also)-i))
 				break
 			}
-			names = append(names, o.Object.String()+" ("+o.Target+")")
+			names = append(names, o.Object.String()+in(o.Target))
 		}
 		s = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 	}

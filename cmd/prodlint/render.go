@@ -156,7 +156,7 @@ func writeObjects(w io.Writer, t render.Target, v *render.Variant) {
 		fmt.Fprintln(w)
 		enc := yaml.NewEncoder(w)
 		enc.SetIndent(2)
-		if err := enc.Encode(stripComments(o.Node)); err != nil {
+		if err := enc.Encode(withNamespace(stripComments(o.Node), o.Namespace)); err != nil {
 			fmt.Fprintf(w, "# cannot print: %v\n", err)
 		}
 		enc.Close()
@@ -177,4 +177,28 @@ func stripComments(n *yaml.Node) *yaml.Node {
 		c.Content[i] = stripComments(k)
 	}
 	return &c
+}
+
+// withNamespace sets metadata.namespace of an object node (a copy) that has
+// none to ns: the namespace a GitOps deployment or a Helm release gives it.
+func withNamespace(n *yaml.Node, ns string) *yaml.Node {
+	if ns == "" || n == nil || n.Kind != yaml.MappingNode {
+		return n
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		md := n.Content[i+1]
+		if n.Content[i].Value != "metadata" || md.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(md.Content); j += 2 {
+			if md.Content[j].Value == "namespace" {
+				return n
+			}
+		}
+		md.Content = append(slices.Clone(md.Content),
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "namespace"},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ns})
+		return n
+	}
+	return n
 }

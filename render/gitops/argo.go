@@ -46,6 +46,12 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 	}
 	for _, s := range srcs {
 		repo := str(s.node, "repoURL")
+		if strings.Contains(repo+str(s.node, "path")+str(s.node, "chart"), "{{") {
+			// An ApplicationSet placeholder prodlint cannot evaluate (a
+			// function, a generator it does not run).
+			r.note(d.obj.File, "%s: the source of %s is still a template (%s); it is not rendered", variant, name, strings.TrimSpace(repo+" "+str(s.node, "path")))
+			continue
+		}
 		if chart := str(s.node, "chart"); chart != "" {
 			r.problem(d, NotRendered, s.path.Key("chart"), "chart %s from %s is not fetched, so what %s deploys is not linted; lint the chart's repository", chart, repo, name)
 			continue
@@ -56,6 +62,10 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 		}
 		if !r.isThisRepo(repo) {
 			r.problem(d, NotRendered, s.path.Key("repoURL"), "%s", r.notThisRepo(repo))
+			continue
+		}
+		if child(s.node, "plugin") != nil {
+			r.problem(d, NotRendered, s.path.Key("plugin"), "a config management plugin renders %s and prodlint does not run plugins, so it is not linted; lint the plugin's output", name)
 			continue
 		}
 		dir := cleanPath(str(p, "path"))

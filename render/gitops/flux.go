@@ -3,6 +3,7 @@ package gitops
 import (
 	"encoding/base64"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -63,6 +64,7 @@ func (r *resolver) helmRelease(d *doc) {
 	sp := render.Path{}.Key("spec")
 	var chart string
 	var src sourceRef
+	var chartRefDoc *doc // the HelmChart of a chartRef
 	switch {
 	case child(spec, "chartRef") != nil:
 		cr := ref(child(spec, "chartRef"), sp.Key("chartRef"), "", o.Namespace)
@@ -75,7 +77,7 @@ func (r *resolver) helmRelease(d *doc) {
 			r.problem(d, Missing, cr.path, "%s is not in this repository; add it or fix the chartRef", cr)
 			return
 		}
-		chart = str(hc.obj.Node, "spec", "chart")
+		chart, chartRefDoc = str(hc.obj.Node, "spec", "chart"), hc
 		src = ref(at(hc.obj.Node, "spec", "sourceRef"), cr.path, "HelmRepository", hc.obj.Namespace)
 	default:
 		cs := at(spec, "chart", "spec")
@@ -107,6 +109,21 @@ func (r *resolver) helmRelease(d *doc) {
 			dep.ReleaseName = t + "-" + o.Name
 		}
 	}
+	// The chart's values files (paths in the source, the repository):
+	// chart.spec.valuesFiles, or the HelmChart's.
+	vfNode, vfPath := at(spec, "chart", "spec"), func(i int) render.Path { return sp.Key("chart").Key("spec").Key("valuesFiles").Index(i) }
+	if hc := chartRefDoc; hc != nil {
+		vfNode, vfPath = child(hc.obj.Node, "spec"), func(int) render.Path { return sp.Key("chartRef") }
+	}
+	for i, f := range items(vfNode, "valuesFiles") {
+		file := cleanPath(f.Value)
+		if file == "" || !r.exists(file) {
+			r.problem(d, Missing, vfPath(i), "values file %s is not in this repository; fix the path", f.Value)
+			continue
+		}
+		dep.Values = append(dep.Values, render.ValuesLayer{File: file})
+		dep.Deps = append(dep.Deps, file)
+	}
 	for i, vf := range items(spec, "valuesFrom") {
 		r.valuesFrom(d, vf, sp.Key("valuesFrom").Index(i), dep)
 	}
@@ -125,8 +142,8 @@ func ref2(o *render.Object) string {
 }
 
 // valuesFrom adds the values of one valuesFrom entry of a HelmRelease:
-// a key of a ConfigMap or Secret manifest, or the file a kustomize
-// generator makes that key from.
+// a key of a ConfigMap or Secret manifest, or of one a kustomize generator
+// makes.
 func (r *resolver) valuesFrom(d *doc, vf *yaml.Node, p render.Path, dep *render.Deployment) {
 	kind, name := str(vf, "kind"), str(vf, "name")
 	key := str(vf, "valuesKey")
@@ -134,20 +151,31 @@ func (r *resolver) valuesFrom(d *doc, vf *yaml.Node, p render.Path, dep *render.
 		key = "values.yaml"
 	}
 	optional := str(vf, "optional") == "true"
-	target := str(vf, "targetPath")
-	val, layer, file, ok := r.configValue(d.obj.File, d.obj.Namespace, kind, name, key)
-	if !ok {
+	missing := func() {
 		if !optional {
 			r.problem(d, Missing, p.Key("name"), "valuesFrom %s %s (key %s) is not in this repository; add it, or set optional: true if the release may go without it", kind, name, key)
 		}
+	}
+	c := r.findConfig(d.obj.File, d.obj.Namespace, kind, name)
+	if c == nil {
+		missing()
 		return
 	}
-	dep.Deps = append(dep.Deps, file)
-	if target != "" {
-		if val == nil {
-			return
-		}
-		l, err := setLayer(file, []setValue{{name: &yaml.Node{Kind: yaml.ScalarNode, Value: target, Line: val.pos.Line, Column: val.pos.Column}, value: val.pos, raw: &val.text}})
+	dep.Deps = append(dep.Deps, c.file)
+	if c.encrypted {
+		dep.Notes = append(dep.Notes, fmt.Sprintf("the values of %s from %s %s are encrypted (SOPS) and not read", dep.Name, kind, name))
+		return
+	}
+	text, pos, layer, ok := r.configValue(c, key)
+	if !ok {
+		missing()
+		return
+	}
+	if layer.File != c.file {
+		dep.Deps = append(dep.Deps, layer.File)
+	}
+	if target := str(vf, "targetPath"); target != "" {
+		l, err := setLayer(layer.File, []setValue{{name: &yaml.Node{Kind: yaml.ScalarNode, Value: target, Line: pos.Line, Column: pos.Column}, value: pos, raw: &text}})
 		if err == nil {
 			dep.Values = append(dep.Values, l)
 		}
@@ -156,43 +184,79 @@ func (r *resolver) valuesFrom(d *doc, vf *yaml.Node, p render.Path, dep *render.
 	dep.Values = append(dep.Values, layer)
 }
 
-// configText is the text of a ConfigMap or Secret key and where it is.
-type configText struct {
-	text string
-	pos  *yaml.Node
+// configSource is a ConfigMap or Secret of the repository: a manifest, or
+// what a kustomize generator makes.
+type configSource struct {
+	file      string     // the manifest, or the generator's kustomization
+	doc       *doc       // the manifest
+	gen       *genConfig // the generator
+	encrypted bool       // a Secret encrypted with SOPS
 }
 
-// configValue finds key of the ConfigMap or Secret kind/name (in namespace
-// ns, or without a namespace) and returns its text and a values layer of
-// it, and the file it is in.
-func (r *resolver) configValue(from, ns, kind, name, key string) (*configText, render.ValuesLayer, string, bool) {
+// findConfig finds the ConfigMap or Secret kind/name in namespace ns (or
+// without a namespace), the nearest one to the file from when several
+// clusters have one.
+func (r *resolver) findConfig(from, ns, kind, name string) *configSource {
 	for _, k := range []string{kind + " " + ns + "/" + name, kind + " /" + name} {
-		if files, ok := r.idx.generated[k]; ok {
-			if f, ok := files[key]; ok && r.exists(f) {
-				return nil, render.ValuesLayer{File: f}, f, true
-			}
+		var cands []*doc
+		cands = append(cands, r.idx.configs[k]...)
+		gens := map[*doc]*genConfig{}
+		for _, g := range r.idx.generated[k] {
+			// A stand-in document, so that nearest compares files.
+			sd := &doc{obj: &render.Object{File: g.file}}
+			gens[sd] = g
+			cands = append(cands, sd)
 		}
-		if cd := nearest(r.idx.configs[k], from); cd != nil {
-			if n, txt, ok := configKey(cd, key); ok {
-				ct := &configText{text: txt, pos: n}
-				l := render.ValuesLayer{File: cd.obj.File}
-				if n.Kind == yaml.ScalarNode && txt == n.Value {
-					if v, err := render.ParseEmbedded(n, cd.lines); err == nil && v != nil && v.Kind == yaml.MappingNode {
-						l.Node = v
-					}
-				}
-				if l.Node == nil {
-					var m map[string]any
-					if yaml.Unmarshal([]byte(txt), &m) != nil {
-						m = map[string]any{}
-					}
-					l.Node, l.Values = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}, m
-				}
-				return ct, l, cd.obj.File, true
-			}
+		best := nearest(cands, from)
+		if best == nil {
+			continue
+		}
+		if g, ok := gens[best]; ok {
+			return &configSource{file: g.file, gen: g}
+		}
+		return &configSource{file: best.obj.File, doc: best, encrypted: kind == "Secret" && child(best.obj.Node, "sops") != nil}
+	}
+	return nil
+}
+
+// configValue returns the text of key of a ConfigMap or Secret, where it
+// is, and a values layer of it (placed in its file when it can be).
+func (r *resolver) configValue(c *configSource, key string) (string, *yaml.Node, render.ValuesLayer, bool) {
+	if c.gen != nil {
+		if f, ok := c.gen.files[key]; ok && r.exists(f) {
+			b, _ := fs.ReadFile(r.fsys, f)
+			return string(b), &yaml.Node{Kind: yaml.ScalarNode, Line: 1, Column: 1}, render.ValuesLayer{File: f}, true
+		}
+		vals, from := c.gen.data(r.fsys)
+		v, ok := vals[key]
+		if !ok {
+			return "", nil, render.ValuesLayer{}, false
+		}
+		return v, &yaml.Node{Kind: yaml.ScalarNode, Line: 1, Column: 1}, render.ValuesLayer{File: from[key], Values: parseValues(v)}, true
+	}
+	n, txt, ok := configKey(c.doc, key)
+	if !ok {
+		return "", nil, render.ValuesLayer{}, false
+	}
+	l := render.ValuesLayer{File: c.file}
+	if n.Kind == yaml.ScalarNode && txt == n.Value {
+		if v, err := render.ParseEmbedded(n, c.doc.lines); err == nil && v != nil && v.Kind == yaml.MappingNode {
+			l.Node = v
 		}
 	}
-	return nil, render.ValuesLayer{}, "", false
+	if l.Node == nil {
+		l.Node, l.Values = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}, parseValues(txt)
+	}
+	return txt, n, l, true
+}
+
+// parseValues parses a values text, or gives no values.
+func parseValues(txt string) map[string]any {
+	var m map[string]any
+	if yaml.Unmarshal([]byte(txt), &m) != nil || m == nil {
+		m = map[string]any{}
+	}
+	return m
 }
 
 // configKey returns the node and text of a data key of a ConfigMap or
@@ -302,37 +366,43 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 	dep.SubstituteAt = map[string]render.Location{}
 	for i, sf := range items(pb, "substituteFrom") {
 		kind, name := str(sf, "kind"), str(sf, "name")
-		found := false
-		for _, k := range []string{kind + " " + d.obj.Namespace + "/" + name, kind + " /" + name} {
-			if cd := nearest(r.idx.configs[k], d.obj.File); cd != nil {
-				found = true
-				dep.Deps = append(dep.Deps, cd.obj.File)
-				for _, field := range []string{"data", "stringData"} {
-					m := at(cd.obj.Node, field)
-					if m == nil || m.Kind != yaml.MappingNode {
-						continue
-					}
-					for j := 0; j+1 < len(m.Content); j += 2 {
-						v := m.Content[j+1].Value
-						if kind == "Secret" && field == "data" {
-							b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
-							if err != nil {
-								continue
-							}
-							v = string(b)
+		c := r.findConfig(d.obj.File, d.obj.Namespace, kind, name)
+		switch {
+		case c == nil:
+			if str(sf, "optional") != "true" {
+				r.problem(d, Missing, p.Key("substituteFrom").Index(i).Key("name"), "substituteFrom %s %s is not in this repository; add it, or set optional: true if its variables may stay unset", kind, name)
+			}
+			continue
+		case c.encrypted:
+			dep.Notes = append(dep.Notes, fmt.Sprintf("the variables of %s from %s %s are encrypted (SOPS) and not read", dep.Name, kind, name))
+		case c.gen != nil:
+			vals, from := c.gen.data(r.fsys)
+			for k, v := range vals {
+				vars[k] = v
+				dep.SubstituteAt[k] = render.Location{File: from[k], Line: 1, Col: 1}.Normalize()
+				dep.Deps = append(dep.Deps, from[k])
+			}
+		default:
+			for _, field := range []string{"data", "stringData"} {
+				m := at(c.doc.obj.Node, field)
+				if m == nil || m.Kind != yaml.MappingNode {
+					continue
+				}
+				for j := 0; j+1 < len(m.Content); j += 2 {
+					v := m.Content[j+1].Value
+					if kind == "Secret" && field == "data" {
+						b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+						if err != nil {
+							continue
 						}
-						vars[m.Content[j].Value] = v
-						dep.SubstituteAt[m.Content[j].Value] = render.NodeLocation(cd.obj.File, m.Content[j+1])
+						v = string(b)
 					}
+					vars[m.Content[j].Value] = v
+					dep.SubstituteAt[m.Content[j].Value] = render.NodeLocation(c.file, m.Content[j+1])
 				}
 			}
-			if found {
-				break
-			}
 		}
-		if !found && str(sf, "optional") != "true" {
-			r.problem(d, Missing, p.Key("substituteFrom").Index(i).Key("name"), "substituteFrom %s %s is not in this repository; add it, or set optional: true if its variables may stay unset", kind, name)
-		}
+		dep.Deps = append(dep.Deps, c.file)
 	}
 	if s := child(pb, "substitute"); s != nil && s.Kind == yaml.MappingNode {
 		for j := 0; j+1 < len(s.Content); j += 2 {

@@ -640,3 +640,116 @@ func TestApplicationSetBound(t *testing.T) {
 		t.Errorf("notes = %q", p.Notes)
 	}
 }
+
+// The ways Flux repositories keep values and variables: generators with
+// literals, env files and files, SOPS-encrypted Secrets, namespaces given
+// by the kustomization that lists the release, chart valuesFiles.
+func TestFluxConfigSources(t *testing.T) {
+	objs := map[string]string{
+		"clusters/prod/sync.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/acme/platform\n",
+		"clusters/prod/kustomization.yaml": `resources: [apps.yaml]
+configMapGenerator:
+  - name: cluster-vars
+    namespace: flux-system
+    literals: [CLUSTER=prod]
+    envs: [vars.env]
+`,
+		"clusters/prod/vars.env": "# comment\nREPLICAS=2\n",
+		"clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  path: ./kustomize/web
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substituteFrom:
+      - kind: ConfigMap
+        name: cluster-vars
+      - kind: Secret
+        name: cluster-secrets
+`,
+		"clusters/prod/secrets.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  TOKEN: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.8.1\n",
+		"apps/web/kustomization.yaml": "namespace: web\nresources: [release.yaml, secret.yaml]\n",
+		"apps/web/secret.yaml":        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-values\nstringData:\n  values.yaml: ENC[AES256_GCM,data:xyz]\nsops:\n  version: 3.8.1\n",
+		"apps/web/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+spec:
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+      valuesFiles: [charts/web/values-prod.yaml, charts/web/values-eu.yaml]
+  valuesFrom:
+    - kind: Secret
+      name: web-values
+`,
+	}
+	p := resolve(t, objs)
+	k := deployments(p, "kustomize/web")
+	if len(k) != 1 || !reflect.DeepEqual(k[0].Substitute, map[string]string{"CLUSTER": "prod", "REPLICAS": "2"}) {
+		t.Fatalf("kustomize deployment = %+v", k)
+	}
+	if at := k[0].SubstituteAt["REPLICAS"]; at.File != "clusters/prod/vars.env" {
+		t.Errorf("REPLICAS set at %+v", at)
+	}
+	if len(k[0].Notes) != 1 || !strings.Contains(k[0].Notes[0], "Secret cluster-secrets are encrypted (SOPS)") {
+		t.Errorf("notes = %q", k[0].Notes)
+	}
+	h := deployments(p, "charts/web")
+	if len(h) != 1 || h[0].Name != "HelmRelease web/web" || h[0].Namespace != "web" {
+		t.Fatalf("helm deployment = %+v", h)
+	}
+	if len(h[0].Values) != 1 || h[0].Values[0].File != "charts/web/values-prod.yaml" {
+		t.Errorf("values = %+v", h[0].Values)
+	}
+	if len(h[0].Notes) != 1 || !strings.Contains(h[0].Notes[0], "encrypted (SOPS)") {
+		t.Errorf("notes = %q", h[0].Notes)
+	}
+	rel, _ := render.ParseManifest("apps/web/release.yaml", []byte(objs["apps/web/release.yaml"]))
+	if got := p.Problems(rel[0]); len(got) != 1 || got[0].Path.String() != "spec.chart.spec.valuesFiles[1]" {
+		t.Errorf("problems = %+v", got)
+	}
+}
+
+// Sources prodlint does not evaluate are said so, not guessed.
+func TestArgoUnevaluatedSources(t *testing.T) {
+	plugin := strings.Replace(argoHelm, "    helm:\n", "    plugin:\n      name: kustomize-with-sops\n    helm:\n", 1)
+	set := `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: lower
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements: [{name: Web}]
+  template:
+    metadata:
+      name: 'web-app'
+    spec:
+      source:
+        repoURL: https://github.com/acme/platform
+        path: '{{ .name | lower }}'
+      destination:
+        namespace: web
+`
+	p := resolve(t, map[string]string{"apps/plugin.yaml": plugin, "apps/set.yaml": set})
+	o, _ := render.ParseManifest("apps/plugin.yaml", []byte(plugin))
+	if got := p.Problems(o[0]); len(got) != 1 || got[0].Rule != NotRendered || !strings.Contains(got[0].Message, "config management plugin") {
+		t.Errorf("plugin problems = %+v", got)
+	}
+	if len(deployments(p, "charts/web")) != 0 {
+		t.Error("a plugin source was rendered")
+	}
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "is still a template") {
+		t.Errorf("notes = %q", p.Notes)
+	}
+	so, _ := render.ParseManifest("apps/set.yaml", []byte(set))
+	if got := p.Problems(so[0]); len(got) != 0 {
+		t.Errorf("a templated path is reported missing: %+v", got)
+	}
+}

@@ -23,9 +23,11 @@ type Index struct {
 	// configs are ConfigMaps and Secrets, by namespace/name ("" namespace
 	// when the manifest sets none).
 	configs map[string][]*doc
-	// generated are the files of kustomize configMapGenerator and
-	// secretGenerator entries, by namespace/name, then key.
-	generated map[string]map[string]string
+	// generated are the ConfigMaps and Secrets of kustomize generators,
+	// by kind and namespace/name ("ConfigMap flux-system/cluster-vars").
+	generated map[string][]*genConfig
+	// nsOf is the namespace a kustomization gives the manifests it lists.
+	nsOf map[string]string
 	// gitRepos are Flux GitRepository objects by namespace/name (several
 	// clusters of one repository often have one of the same name).
 	gitRepos map[string][]*doc
@@ -51,7 +53,7 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 var (
 	gitopsMarkers = [][]byte{[]byte("argoproj.io/"), []byte("toolkit.fluxcd.io/"), []byte("source.extensions.fluxcd.io/")}
 	configMarkers = [][]byte{[]byte("ConfigMap"), []byte("Secret")}
-	genMarkers    = [][]byte{[]byte("configMapGenerator"), []byte("secretGenerator")}
+	kustMarkers   = [][]byte{[]byte("configMapGenerator"), []byte("secretGenerator"), []byte("namespace:")}
 )
 
 func hasAny(b []byte, ms [][]byte) bool {
@@ -104,7 +106,7 @@ func scan(fsys fs.FS) (*Index, error) {
 type scanned struct {
 	gitops    []string // files with GitOps objects
 	configs   []string // files that may hold ConfigMaps or Secrets
-	gens      []string // kustomization files with generators
+	gens      []string // kustomization files with generators or a namespace
 	templated []string // app-of-apps chart folders
 }
 
@@ -118,7 +120,7 @@ func (l *scanned) classify(fsys fs.FS, p string) {
 	if err != nil {
 		return
 	}
-	if slices.Contains(render.KustomizationFiles, name) && hasAny(b, genMarkers) {
+	if slices.Contains(render.KustomizationFiles, name) && hasAny(b, kustMarkers) {
 		l.gens = append(l.gens, p)
 	}
 	switch {
@@ -133,7 +135,7 @@ func (l *scanned) classify(fsys fs.FS, p string) {
 // generators matter only to GitOps objects: a repository without any is
 // not parsed for them.
 func (l *scanned) index(fsys fs.FS, parsed map[string][]*doc) *Index {
-	idx := &Index{files: *l, configs: map[string][]*doc{}, generated: map[string]map[string]string{}, gitRepos: map[string][]*doc{}, helmCharts: map[string][]*doc{}, templated: l.templated}
+	idx := &Index{files: *l, configs: map[string][]*doc{}, generated: map[string][]*genConfig{}, gitRepos: map[string][]*doc{}, helmCharts: map[string][]*doc{}, templated: l.templated}
 	add := func(p string) {
 		if docs, ok := parsed[p]; ok { // the same file, parsed before
 			for _, d := range docs {
@@ -149,6 +151,13 @@ func (l *scanned) index(fsys fs.FS, parsed map[string][]*doc) *Index {
 			idx.add(p, b)
 		}
 	}
+	// Kustomizations first: the namespace they give the manifests they
+	// list is the namespace of the GitOps objects there.
+	for _, p := range l.gens {
+		if b, err := fs.ReadFile(fsys, p); err == nil {
+			idx.kustomization(p, b)
+		}
+	}
 	for _, p := range l.gitops {
 		add(p)
 	}
@@ -157,11 +166,6 @@ func (l *scanned) index(fsys fs.FS, parsed map[string][]*doc) *Index {
 	}
 	for _, p := range l.configs {
 		add(p)
-	}
-	for _, p := range l.gens {
-		if b, err := fs.ReadFile(fsys, p); err == nil {
-			idx.generators(p, b)
-		}
 	}
 	return idx
 }
@@ -237,6 +241,13 @@ func templatesMakeGitOps(fsys fs.FS, dir string) bool {
 // add indexes the objects of file p that GitOps objects use.
 func (idx *Index) add(p string, b []byte) {
 	objs, _ := render.ParseManifest(p, b) // a broken file is reported by its own target
+	if ns := idx.nsOf[p]; ns != "" {
+		for _, o := range objs {
+			if o.Namespace == "" {
+				o.Namespace = ns
+			}
+		}
+	}
 	var lines []string
 	docs := idx.addObjects(objs, func() []string {
 		if lines == nil {
@@ -286,54 +297,113 @@ func (idx *Index) insert(d *doc) bool {
 	return true
 }
 
-// generators records the files of the configMapGenerator and
-// secretGenerator entries of a kustomization file: Flux repositories make
-// the ConfigMaps of valuesFrom and substituteFrom that way.
-func (idx *Index) generators(file string, b []byte) {
+// genConfig is a ConfigMap or Secret that a kustomize generator makes.
+type genConfig struct {
+	file     string            // the kustomization file
+	files    map[string]string // key -> repository file
+	literals map[string]string // key -> value
+	envs     []string          // repository files of KEY=VALUE lines
+}
+
+// kustomization records what a kustomization file says about the GitOps
+// objects and configuration around it: the ConfigMaps and Secrets its
+// generators make (Flux repositories make the ConfigMaps of valuesFrom and
+// substituteFrom that way), and the namespace it gives the manifests it
+// lists.
+func (idx *Index) kustomization(file string, b []byte) {
+	type gen struct {
+		Name      string   `yaml:"name"`
+		Namespace string   `yaml:"namespace"`
+		Files     []string `yaml:"files"`
+		Literals  []string `yaml:"literals"`
+		Envs      []string `yaml:"envs"`
+		Env       string   `yaml:"env"`
+	}
 	var k struct {
-		Namespace          string `yaml:"namespace"`
-		ConfigMapGenerator []struct {
-			Name      string   `yaml:"name"`
-			Namespace string   `yaml:"namespace"`
-			Files     []string `yaml:"files"`
-			Literals  []string `yaml:"literals"`
-		} `yaml:"configMapGenerator"`
-		SecretGenerator []struct {
-			Name      string   `yaml:"name"`
-			Namespace string   `yaml:"namespace"`
-			Files     []string `yaml:"files"`
-		} `yaml:"secretGenerator"`
+		Namespace          string   `yaml:"namespace"`
+		Resources          []string `yaml:"resources"`
+		ConfigMapGenerator []gen    `yaml:"configMapGenerator"`
+		SecretGenerator    []gen    `yaml:"secretGenerator"`
 	}
 	if yaml.Unmarshal(b, &k) != nil {
 		return
 	}
 	dir := path.Dir(file)
-	add := func(kind, name, ns string, files []string) {
+	rel := func(p string) (string, bool) {
+		c := path.Clean(path.Join(dir, p))
+		return c, c != ".." && !strings.HasPrefix(c, "../")
+	}
+	if k.Namespace != "" {
+		if idx.nsOf == nil {
+			idx.nsOf = map[string]string{}
+		}
+		for _, r := range k.Resources {
+			if p, ok := rel(r); ok {
+				idx.nsOf[p] = k.Namespace
+			}
+		}
+	}
+	add := func(kind string, g gen) {
+		ns := g.Namespace
 		if ns == "" {
 			ns = k.Namespace
 		}
-		key := kind + " " + ns + "/" + name
-		for _, f := range files {
-			key2, src, ok := strings.Cut(f, "=")
+		c := &genConfig{file: file, files: map[string]string{}, literals: map[string]string{}}
+		for _, f := range g.Files {
+			key, src, ok := strings.Cut(f, "=")
 			if !ok {
-				key2, src = path.Base(f), f
+				key, src = path.Base(f), f
 			}
-			p := path.Clean(path.Join(dir, src))
-			if strings.HasPrefix(p, "../") {
-				continue
+			if p, ok := rel(src); ok {
+				c.files[key] = p
 			}
-			if idx.generated[key] == nil {
-				idx.generated[key] = map[string]string{}
-			}
-			idx.generated[key][key2] = p
 		}
+		for _, l := range g.Literals {
+			if key, v, ok := strings.Cut(l, "="); ok {
+				c.literals[key] = strings.Trim(v, `"'`)
+			}
+		}
+		for _, e := range append(g.Envs, g.Env) {
+			if p, ok := rel(e); ok && e != "" {
+				c.envs = append(c.envs, p)
+			}
+		}
+		key := kind + " " + ns + "/" + g.Name
+		idx.generated[key] = append(idx.generated[key], c)
 	}
 	for _, g := range k.ConfigMapGenerator {
-		add("ConfigMap", g.Name, g.Namespace, g.Files)
+		add("ConfigMap", g)
 	}
 	for _, g := range k.SecretGenerator {
-		add("Secret", g.Name, g.Namespace, g.Files)
+		add("Secret", g)
 	}
+}
+
+// data returns the keys and values of a generated ConfigMap or Secret,
+// reading its files through fsys, and the file each key comes from.
+func (c *genConfig) data(fsys fs.FS) (map[string]string, map[string]string) {
+	vals, from := map[string]string{}, map[string]string{}
+	for _, e := range c.envs {
+		b, err := fs.ReadFile(fsys, e)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			line = strings.TrimSpace(line)
+			if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+				vals[k], from[k] = v, e
+			}
+		}
+	}
+	for k, v := range c.literals {
+		vals[k], from[k] = v, c.file
+	}
+	for k, p := range c.files {
+		if b, err := fs.ReadFile(fsys, p); err == nil {
+			vals[k], from[k] = string(b), p
+		}
+	}
+	return vals, from
 }
 
 // child returns the value node of key k in mapping n, or nil.
