@@ -670,7 +670,7 @@ spec:
       - kind: Secret
         name: cluster-secrets
 `,
-		"clusters/prod/secrets.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  TOKEN: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.8.1\n",
+		"clusters/prod/secrets.yaml":  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  TOKEN: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.8.1\n",
 		"apps/web/kustomization.yaml": "namespace: web\nresources: [release.yaml, secret.yaml]\n",
 		"apps/web/secret.yaml":        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-values\nstringData:\n  values.yaml: ENC[AES256_GCM,data:xyz]\nsops:\n  version: 3.8.1\n",
 		"apps/web/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
