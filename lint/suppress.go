@@ -178,10 +178,22 @@ func suppress(fsys fs.FS, findings []Finding, objSups []*suppression, files []st
 				continue
 			}
 		}
-		for _, s := range sp.fileComments(f.Location.File)[f.Location.Line] {
-			if s.covers(f.Rule) {
-				s.apply(f)
-				break
+		// A comment on the finding's line, or on the line that set the
+		// offending value (a values file, a GitOps object's inline
+		// values, a Flux variable), which may become the finding's line.
+		places := []render.Location{f.Location}
+		for _, r := range f.Related {
+			if r.Value {
+				places = append(places, r.Location)
+			}
+		}
+	place:
+		for _, l := range places {
+			for _, s := range sp.fileComments(l.File)[l.Line] {
+				if s.covers(f.Rule) {
+					s.apply(f)
+					break place
+				}
 			}
 		}
 	}

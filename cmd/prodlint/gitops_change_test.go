@@ -220,3 +220,38 @@ func readFile(t *testing.T, name string) string {
 	}
 	return body
 }
+
+// A suppression comment on the line that set the value (here an
+// Application's inline values) suppresses the finding located there.
+func TestGitOpsSuppressionOnValueLine(t *testing.T) {
+	g := gitopsRepo(t)
+	g.write(map[string]string{"apps/web-prod.yaml": strings.Replace(readFile(t, "apps/web-prod.yaml"), "replicas: 3", "replicas: 1 # prodlint:ignore single-replica -- prod runs one replica during the migration", 1)})
+	_, out, _ := run(t, "lint", "--format", "json", "--include-suppressed", g.dir)
+	var r struct {
+		Findings []struct {
+			Rule       string `json:"rule"`
+			Suppressed *struct {
+				Justification string `json:"justification"`
+			} `json:"suppression"`
+			Location struct {
+				File string `json:"file"`
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == "single-replica" || strings.HasSuffix(f.Rule, "-suppression") {
+			s := f.Rule + "@" + f.Location.File
+			if f.Suppressed != nil {
+				s += " suppressed: " + f.Suppressed.Justification
+			}
+			got = append(got, s)
+		}
+	}
+	if want := "single-replica@apps/web-prod.yaml suppressed: prod runs one replica during the migration"; strings.Join(got, "\n") != want {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}
