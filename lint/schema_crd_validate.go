@@ -90,7 +90,7 @@ func (c *crdCheck) add(cl schemaClass, p render.Path, format string, args ...any
 // pruned reports an unknown field, unless its value is null (nothing is
 // lost) or the API server keeps unknown fields of this CRD.
 func (c *crdCheck) pruned(parent render.Path, key string, v any, n *schemaNode) {
-	if v == nil || !c.prune {
+	if v == nil || !c.prune || sopsMetadata(parent, key, v) {
 		return
 	}
 	c.add(prunedField, parent.Key(key), "%s", unknownFieldMessage(parent, key, n.names, ", not in the CRD schema, is pruned by the API server", ""))

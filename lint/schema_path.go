@@ -282,3 +282,11 @@ func rawKeys(m map[string]any) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// sopsMetadata reports the top-level sops field of a file encrypted with
+// SOPS (Flux's kustomize-controller decrypts it and removes the field
+// before applying), which no schema has.
+func sopsMetadata(parent render.Path, key string, v any) bool {
+	_, isMap := v.(map[string]any)
+	return len(parent) == 0 && key == "sops" && isMap
+}

@@ -69,6 +69,9 @@ func (w *typeWalker) walk(v any, t reflect.Type, p render.Path, up reflect.Type)
 		fs := fieldsOf(t)
 		for _, k := range rawKeys(m) {
 			ft, ok := fs.byName[k]
+			if !ok && sopsMetadata(p, k, m[k]) {
+				continue
+			}
 			if !ok {
 				w.add(unknownField, p.Key(k), "%s", unknownFieldMessage(p, k, fs.names, "", movedHint(t, up, p, k)))
 				continue
