@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
@@ -125,13 +126,22 @@ func (f *Finding) Text() string {
 	if f.Hook != "" {
 		s += " (helm hook " + f.Hook + ")"
 	}
-	if len(f.Variants) > 0 {
-		var vs []string
-		for _, v := range f.Variants {
-			if v == "" {
-				v = "values.yaml"
+	// The variants of the finding and of the other targets it merges
+	// (the deployments of two kustomize bases by one ApplicationSet).
+	var vs []string
+	for _, v := range f.Variants {
+		if v == "" {
+			v = "values.yaml"
+		}
+		vs = append(vs, v)
+	}
+	if len(vs) > 0 {
+		for _, o := range f.Also {
+			for _, v := range o.Variants {
+				if v != "" && !slices.Contains(vs, v) {
+					vs = append(vs, v)
+				}
 			}
-			vs = append(vs, v)
 		}
 		s += " [" + strings.Join(vs, ", ") + "]"
 	}

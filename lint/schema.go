@@ -73,6 +73,9 @@ func schemaProblems(p *Pass) []schemaProblem {
 	schemaCache.Unlock()
 	var ps []schemaProblem
 	switch {
+	case sopsEncrypted(p.Object):
+		// Its values are ciphertext until Flux decrypts it: the schema
+		// of the decrypted object is unknown here.
 	case builtinType(p.Object.APIVersion, p.Object.Kind) != nil:
 		ps = append(validateBuiltin(p.Object), requiredProblems(p.Object)...)
 	default:
@@ -123,3 +126,9 @@ var schemaCache struct {
 }
 
 const schemaCacheSize = 64
+
+// sopsEncrypted reports an object encrypted with SOPS (its top-level sops
+// metadata).
+func sopsEncrypted(o *render.Object) bool {
+	return sopsMetadata(nil, "sops", o.Raw["sops"])
+}

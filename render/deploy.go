@@ -21,6 +21,9 @@ type Deployment struct {
 	// that a change to marks the deployment changed: the GitOps object's
 	// file, its values files, the ConfigMaps it reads.
 	Deps []string
+	// DepDirs are folders a change in which marks the deployment changed:
+	// the app-of-apps chart that makes its GitOps object.
+	DepDirs []string
 
 	// ReleaseName is the Helm release name ("" for the default).
 	ReleaseName string

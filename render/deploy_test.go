@@ -121,7 +121,7 @@ metadata:
 	}
 	at := Location{File: "clusters/prod/apps.yaml", Line: 20, Col: 17}
 	d := &Deployment{Name: "Kustomization flux-system/apps", Namespace: "api", Substitute: map[string]string{"CLUSTER": "prod", "REPLICAS": "1"}, SubstituteAt: map[string]Location{"REPLICAS": at}}
-	if errs := Deploy(objs, d); len(errs) != 0 {
+	if _, errs := Deploy(objs, d); len(errs) != 0 {
 		t.Fatal(errs)
 	}
 	api := objs[0]
@@ -157,7 +157,9 @@ metadata:
 	}
 	// An invalid expression is an error naming the object.
 	objs, _ = ParseManifest("x.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: ${A\n"))
-	if errs := Deploy(objs, &Deployment{Name: "Kustomization x", Substitute: map[string]string{"A": "1"}}); len(errs) != 1 || !strings.Contains(errs[0].Error(), "ConfigMap x") {
-		t.Errorf("errs = %v", errs)
+	// An invalid expression drops the object, with an error at its line.
+	kept, errs := Deploy(objs, &Deployment{Name: "Kustomization x", Substitute: map[string]string{"A": "1"}})
+	if len(kept) != 0 || len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "x.yaml:6: post-build substitution of ConfigMap x (Kustomization x)") {
+		t.Errorf("kept %d, errs = %v", len(kept), errs)
 	}
 }

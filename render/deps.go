@@ -74,12 +74,14 @@ func BuildGraph(fsys fs.FS, targets []Target, global ...string) *Graph {
 		d.Dirs = slices.Compact(d.Dirs)
 		g.own = append(g.own, d)
 		if len(t.Deployments) > 0 {
-			d.Files = slices.Clone(d.Files)
+			d.Files, d.Dirs = slices.Clone(d.Files), slices.Clone(d.Dirs)
 			for _, dep := range t.Deployments {
 				d.Files = append(d.Files, dep.Deps...)
+				d.Dirs = append(d.Dirs, dep.DepDirs...)
 			}
 			sort.Strings(d.Files)
-			d.Files = slices.Compact(d.Files)
+			sort.Strings(d.Dirs)
+			d.Files, d.Dirs = slices.Compact(d.Files), slices.Compact(d.Dirs)
 		}
 		g.Deps = append(g.Deps, d)
 	}
@@ -109,7 +111,7 @@ func (g *Graph) Affected(changed []string) []Target {
 		for _, d := range t.Deployments {
 			files := slices.Clone(d.Deps)
 			sort.Strings(files)
-			if reaches(Deps{Files: files}) {
+			if reaches(Deps{Files: files, Dirs: d.DepDirs}) {
 				deps = append(deps, d)
 			}
 		}

@@ -264,7 +264,7 @@ func looksLikeManifest(fsys fs.FS, f string) bool {
 	if err != nil {
 		return true // unreadable: let the plain renderer report it
 	}
-	if tooBig(b) != "" {
+	if TooBig(b) != "" {
 		// Too big to parse here; the renderer reports it if it is one.
 		return hasTopLevelKeys(b[:min(len(b), 64<<10)], "apiVersion", "kind")
 	}

@@ -52,7 +52,9 @@ func (PlainRenderer) Render(ctx context.Context, t Target, opts Options) ([]*Var
 				v.Objects = append(v.Objects, o...)
 			}
 		}
-		v.Err = errors.Join(append(slices.Clone(errs), Deploy(v.Objects, d)...)...)
+		var derrs []error
+		v.Objects, derrs = Deploy(v.Objects, d)
+		v.Err = errors.Join(append(slices.Clone(errs), derrs...)...)
 		out = append(out, v)
 	}
 	return out, nil
@@ -91,8 +93,9 @@ func yamlTokens(b []byte) int {
 	return n
 }
 
-// tooBig says why a manifest is over the bounds, or "".
-func tooBig(b []byte) string {
+// TooBig says why a YAML file is too big to parse (MaxFileSize,
+// MaxYAMLTokens), or "".
+func TooBig(b []byte) string {
 	if len(b) > MaxFileSize {
 		return fmt.Sprintf("the file has %d bytes, more than prodlint parses (%d); split it or exclude it", len(b), MaxFileSize)
 	}
@@ -104,7 +107,7 @@ func tooBig(b []byte) string {
 
 // ParseManifest parses the documents of a manifest held in memory.
 func ParseManifest(file string, b []byte) ([]*Object, error) {
-	if why := tooBig(b); why != "" {
+	if why := TooBig(b); why != "" {
 		return nil, &FileError{File: file, Err: errors.New(why)}
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))

@@ -23,19 +23,24 @@ var clusterScoped = map[string]bool{
 // Deploy applies what a GitOps deployment does to rendered objects besides
 // rendering: Flux's post-build variable substitution, then the deployment's
 // namespace (for every namespaced object without one; for all of them with
-// ForceNamespace). It returns the problems of the substitution (an invalid
-// ${...} expression), each naming its object.
-func Deploy(objs []*Object, d *Deployment) []error {
+// ForceNamespace). It returns the objects, without those whose substitution
+// failed (an invalid ${...} expression, which fails the whole Flux
+// Kustomization), and a *FileError naming the line of each failure.
+func Deploy(objs []*Object, d *Deployment) ([]*Object, []error) {
 	if d == nil {
-		return nil
+		return objs, nil
 	}
 	var errs []error
 	if d.Substitute != nil {
+		kept := objs[:0:0]
 		for _, o := range objs {
 			if err := substitute(o, d); err != nil {
-				errs = append(errs, fmt.Errorf("%s: post-build substitution of %s: %v", d.Name, o.Ref(), err))
+				errs = append(errs, err)
+				continue
 			}
+			kept = append(kept, o)
 		}
+		objs = kept
 	}
 	if d.Namespace != "" {
 		for _, o := range objs {
@@ -49,7 +54,7 @@ func Deploy(objs []*Object, d *Deployment) []error {
 			}
 		}
 	}
-	return errs
+	return objs, errs
 }
 
 // substituteOff is the annotation or label that turns Flux's substitution
@@ -84,7 +89,7 @@ func substitute(o *Object, d *Deployment) error {
 			used = nil
 			v, err := envsubst.Eval(n.Value, lookup)
 			if err != nil {
-				return err
+				return &FileError{File: o.File, Line: n.Line, Err: fmt.Errorf("post-build substitution of %s (%s): %v; fix the ${...} expression", o.Ref(), d.Name, err)}
 			}
 			if v != n.Value {
 				n.Value = v

@@ -179,8 +179,9 @@ func stripComments(n *yaml.Node) *yaml.Node {
 	return &c
 }
 
-// withNamespace sets metadata.namespace of an object node (a copy) that has
-// none to ns: the namespace a GitOps deployment or a Helm release gives it.
+// withNamespace sets metadata.namespace of an object node (a copy) to ns,
+// the namespace the object is linted in: the one a GitOps deployment or a
+// Helm release gives it.
 func withNamespace(n *yaml.Node, ns string) *yaml.Node {
 	if ns == "" || n == nil || n.Kind != yaml.MappingNode {
 		return n
@@ -192,6 +193,10 @@ func withNamespace(n *yaml.Node, ns string) *yaml.Node {
 		}
 		for j := 0; j+1 < len(md.Content); j += 2 {
 			if md.Content[j].Value == "namespace" {
+				v := *md.Content[j+1]
+				v.Value = ns
+				md.Content = slices.Clone(md.Content)
+				md.Content[j+1] = &v
 				return n
 			}
 		}

@@ -41,7 +41,12 @@ func (r *resolver) applicationSet(d *doc) {
 		app := cloneNode(tmpl)
 		substitute(app, p, goTmpl)
 		name := str(app, "metadata", "name")
-		if name == "" || strings.Contains(name, "{{") || seen[name] {
+		switch {
+		case name == "" || strings.Contains(name, "{{"):
+			r.note(d.obj.File, "ApplicationSet %s: the name of an application is still a template (%q); it is not rendered", d.obj.Name, name)
+			continue
+		case seen[name]:
+			r.problem(d, Missing, render.Path{}.Key("spec").Key("template").Key("metadata").Key("name"), "ApplicationSet %s generates two applications named %s, which Argo CD refuses; make the name unique per element", d.obj.Name, name)
 			continue
 		}
 		seen[name] = true
@@ -74,7 +79,7 @@ func (r *resolver) generator(d *doc, g *yaml.Node, gp render.Path) ([]map[string
 			r.problem(d, NotRendered, gp.Key("git").Key("repoURL"), "%s", r.notThisRepo(str(gg, "repoURL")))
 			return nil, false
 		}
-		return r.gitDirectories(gg), true
+		return r.gitDirectories(d, gg), true
 	}
 	kind := "unknown"
 	if g.Kind == yaml.MappingNode && len(g.Content) > 0 {
@@ -86,11 +91,14 @@ func (r *resolver) generator(d *doc, g *yaml.Node, gp render.Path) ([]map[string
 
 // gitDirectories evaluates a Git directories generator over this
 // repository.
-func (r *resolver) gitDirectories(g *yaml.Node) []map[string]any {
+func (r *resolver) gitDirectories(d *doc, g *yaml.Node) []map[string]any {
 	dirs := map[string]bool{}
 	for _, e := range items(g, "directories") {
 		pat := strings.TrimPrefix(path.Clean("./"+str(e, "path")), "./")
-		matches, _ := fs.Glob(r.fsys, pat)
+		matches, err := fs.Glob(r.fsys, pat)
+		if err != nil {
+			r.note(d.obj.File, "ApplicationSet %s: directory pattern %q: %v", d.obj.Name, pat, err)
+		}
 		for _, m := range matches {
 			if fi, err := fs.Stat(r.fsys, m); err != nil || !fi.IsDir() || strings.HasPrefix(path.Base(m), ".") {
 				continue

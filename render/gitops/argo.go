@@ -30,11 +30,12 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 		path render.Path
 	}
 	var srcs []src
-	if s := child(spec, "source"); s != nil {
-		srcs = append(srcs, src{s, specPath.Key("source")})
-	}
+	// Argo CD reads spec.sources when it has any, else spec.source.
 	for i, s := range items(spec, "sources") {
 		srcs = append(srcs, src{s, specPath.Key("sources").Index(i)})
+	}
+	if s := child(spec, "source"); s != nil && len(srcs) == 0 {
+		srcs = append(srcs, src{s, specPath.Key("source")})
 	}
 	// Refs of multi-source applications ($values) that are this
 	// repository.
@@ -56,8 +57,8 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 			r.problem(d, NotRendered, s.path.Key("chart"), "chart %s from %s is not fetched, so what %s deploys is not linted; lint the chart's repository", chart, repo, name)
 			continue
 		}
-		p, hasPath := s.node, child(s.node, "path") != nil
-		if !hasPath {
+		p := s.node
+		if child(s.node, "path") == nil && str(s.node, "ref") != "" {
 			continue // a ref-only source ($values)
 		}
 		if !r.isThisRepo(repo) {
@@ -78,7 +79,8 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 			r.problem(d, Missing, s.path.Key("path"), "path %s does not exist in this repository; fix the path or add the folder", dir)
 			continue
 		}
-		dep := &render.Deployment{Name: variant, File: d.obj.File, Line: app.Line, Deps: []string{d.obj.File}, Namespace: dest}
+		dep := r.newDeployment(d, variant, app.Line)
+		dep.Namespace = dest
 		if len(srcs) > 1 {
 			dep.Name = fmt.Sprintf("%s (source %s)", variant, dir)
 		}
@@ -202,9 +204,10 @@ func (r *resolver) argoKustomize(d *doc, s *yaml.Node, sp render.Path, dir strin
 	}
 	if imgs := items(k, "images"); len(imgs) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode, Line: imgs[0].Line, Column: imgs[0].Column}
-		for _, img := range imgs {
+		for i, img := range imgs {
 			m := argoImage.FindStringSubmatch(img.Value)
 			if m == nil {
+				r.problem(d, Missing, sp.Key("kustomize").Key("images").Index(i), "image override %q is not [old=]new[:tag][@digest]; fix it", img.Value)
 				continue
 			}
 			name, newName := m[1], m[2]

@@ -47,6 +47,7 @@ func (r *resolver) gitRepo(d *doc, s sourceRef, what string) bool {
 		r.problem(d, NotRendered, s.path, "%s comes from %s, which is not in this repository, so it is not rendered; add the GitRepository", what, s)
 		return false
 	}
+	r.used = append(r.used, g.obj.File)
 	url := str(g.obj.Node, "spec", "url")
 	if !r.isThisRepo(url) {
 		r.problem(d, NotRendered, s.path, "%s", r.notThisRepo(url))
@@ -78,6 +79,7 @@ func (r *resolver) helmRelease(d *doc) {
 			return
 		}
 		chart, chartRefDoc = str(hc.obj.Node, "spec", "chart"), hc
+		r.used = append(r.used, hc.obj.File)
 		src = ref(at(hc.obj.Node, "spec", "sourceRef"), cr.path, "HelmRepository", hc.obj.Namespace)
 	default:
 		cs := at(spec, "chart", "spec")
@@ -101,7 +103,8 @@ func (r *resolver) helmRelease(d *doc) {
 	if ns == "" {
 		ns = o.Namespace
 	}
-	dep := &render.Deployment{Name: "HelmRelease " + ref2(o), File: o.File, Line: o.Node.Line, Deps: []string{o.File}, Namespace: ns}
+	dep := r.newDeployment(d, "HelmRelease "+ref2(o), o.Node.Line)
+	dep.Namespace = ns
 	dep.ReleaseName = str(spec, "releaseName")
 	if dep.ReleaseName == "" {
 		dep.ReleaseName = o.Name
@@ -176,9 +179,11 @@ func (r *resolver) valuesFrom(d *doc, vf *yaml.Node, p render.Path, dep *render.
 	}
 	if target := str(vf, "targetPath"); target != "" {
 		l, err := setLayer(layer.File, []setValue{{name: &yaml.Node{Kind: yaml.ScalarNode, Value: target, Line: pos.Line, Column: pos.Column}, value: pos, raw: &text}})
-		if err == nil {
-			dep.Values = append(dep.Values, l)
+		if err != nil {
+			r.problem(d, Missing, p.Key("targetPath"), "targetPath %q: %v; fix the path", target, err)
+			return
 		}
+		dep.Values = append(dep.Values, l)
 		return
 	}
 	dep.Values = append(dep.Values, layer)
@@ -302,14 +307,15 @@ func (r *resolver) fluxKustomization(d *doc) {
 		return
 	}
 	if dir == "" {
-		dir = "."
+		r.problem(d, Missing, sp.Key("path"), "path %q leaves the repository; use a path relative to the repository root", str(spec, "path"))
+		return
 	}
 	kind := r.kindAt(dir)
 	if kind == "" || kind == render.Helm {
 		r.problem(d, Missing, sp.Key("path"), "path %s is not a folder of manifests or a kustomization in this repository; fix the path", dir)
 		return
 	}
-	dep := &render.Deployment{Name: "Kustomization " + ref2(o), File: o.File, Line: o.Node.Line, Deps: []string{o.File}}
+	dep := r.newDeployment(d, "Kustomization "+ref2(o), o.Node.Line)
 	if ns := str(spec, "targetNamespace"); ns != "" {
 		dep.Namespace, dep.ForceNamespace = ns, true
 	}
@@ -428,6 +434,7 @@ func (r *resolver) artifactPath(d *doc, src sourceRef, p string) (string, bool) 
 			if str(a, "name") != src.name {
 				continue
 			}
+			r.used = append(r.used, g.obj.File)
 			for _, c := range items(a, "copy") {
 				from, to := str(c, "from"), str(c, "to")
 				alias, fromDir, _ := strings.Cut(strings.TrimPrefix(from, "@"), "/")

@@ -118,6 +118,7 @@ func Scan(fsys fs.FS) (*Index, error) { return scan(fsys) }
 // Resolve adds the deployments of the GitOps objects of idx (scanned from
 // fsys) to targets.
 func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Plan {
+	idx = idx.clone() // app-of-apps charts add the objects they render
 	r := &resolver{fsys: fsys, idx: idx, opts: opts, plan: &Plan{problems: map[objKey][]Problem{}, generated: map[objKey][]Generated{}}}
 	for _, u := range opts.RepoURLs {
 		if n := NormalizeURL(u); n != "" {
@@ -128,6 +129,13 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 	r.byDir = map[string][]int{}
 	for i, t := range r.targets {
 		r.byDir[t.Dir] = append(r.byDir[t.Dir], i)
+	}
+	r.hidden = map[string]bool{}
+	for _, c := range idx.templated {
+		if !slices.ContainsFunc(r.targets, func(t render.Target) bool { return t.Kind == render.Helm && t.Dir == c }) {
+			r.targets = append(r.targets, render.Target{Kind: render.Helm, Dir: c})
+			r.hidden[c] = true
+		}
 	}
 	done := 0
 	rendered := map[string]bool{}
@@ -148,7 +156,7 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 			return r.targets[i].Deployments[a].Name < r.targets[i].Deployments[b].Name
 		})
 	}
-	r.plan.Targets = r.targets
+	r.plan.Targets = slices.DeleteFunc(r.targets, func(t render.Target) bool { return t.Kind == render.Helm && r.hidden[t.Dir] })
 	sort.Strings(r.plan.Notes)
 	r.plan.Notes = slices.Compact(r.plan.Notes)
 	return r.plan
@@ -160,6 +168,7 @@ const maxRounds = 4
 // resolveDoc resolves one GitOps object.
 func (r *resolver) resolveDoc(d *doc) {
 	r.plan.Objects++
+	r.used = nil
 	switch {
 	case isArgo(d.obj, "Application"):
 		r.application(d)
@@ -193,7 +202,17 @@ func (r *resolver) renderTemplated(rendered map[string]bool) bool {
 			placeRendered(o)
 			objs = append(objs, o)
 		}
-		found = len(r.idx.addObjects(objs, func() []string { return nil })) > 0 || found
+		added := r.idx.addObjects(objs, func() []string { return nil })
+		// What the chart renders depends on the chart and on what its
+		// own deployments read.
+		var deps []string
+		for _, dep := range r.targets[i].Deployments {
+			deps = append(deps, dep.Deps...)
+		}
+		for _, d := range added {
+			d.deps, d.depDirs = deps, []string{chart}
+		}
+		found = len(added) > 0 || found
 	}
 	return found
 }
@@ -240,6 +259,22 @@ type resolver struct {
 	plan    *Plan
 	targets []render.Target
 	byDir   map[string][]int
+	// hidden are the app-of-apps charts outside the targets given to
+	// Resolve (outside the linted folder, or not affected by a change):
+	// they are rendered to find their GitOps objects, not returned.
+	hidden map[string]bool
+	// used are the files the object being resolved reads besides its own
+	// (a GitRepository, a HelmChart, an ArtifactGenerator).
+	used []string
+}
+
+// newDeployment starts the deployment named name of GitOps object d.
+func (r *resolver) newDeployment(d *doc, name string, line int) *render.Deployment {
+	return &render.Deployment{
+		Name: name, File: d.obj.File, Line: line,
+		Deps:    slices.Concat([]string{d.obj.File}, d.deps, r.used),
+		DepDirs: slices.Clone(d.depDirs),
+	}
 }
 
 func isArgo(o *render.Object, kind string) bool {

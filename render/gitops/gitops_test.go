@@ -233,7 +233,8 @@ spec:
 			t.Errorf("%s: replicas = %v", d.Name, got["replicas"])
 		}
 	}
-	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "the clusters generator is not evaluated offline") {
+	// The git element has no cluster: its name stays a template.
+	if len(p.Notes) != 2 || !strings.Contains(p.Notes[0], "the clusters generator is not evaluated offline") || !strings.Contains(p.Notes[1], `the name of an application is still a template ("{{cluster}}-web")`) {
 		t.Errorf("notes = %q", p.Notes)
 	}
 }

@@ -3,6 +3,7 @@ package gitops
 import (
 	"bytes"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -15,6 +16,10 @@ import (
 type doc struct {
 	obj   *render.Object
 	lines []string
+	// deps and depDirs, for an object an app-of-apps chart renders, are
+	// what its deployments also depend on: the chart folder and the
+	// dependencies of the chart's own deployment.
+	deps, depDirs []string
 }
 
 // Index holds the objects of the repository that GitOps objects refer to.
@@ -99,7 +104,16 @@ func scan(fsys fs.FS) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.sort()
 	return l.index(fsys, nil), nil
+}
+
+// sort orders the lists by path, so that a scan and a rescan list the same
+// files in the same order (nearest breaks ties by order).
+func (l *scanned) sort() {
+	for _, ps := range [][]string{l.gitops, l.configs, l.gens, l.templated} {
+		slices.Sort(ps)
+	}
 }
 
 // scanned are the files of a repository that a scan found.
@@ -115,6 +129,9 @@ func (l *scanned) classify(fsys fs.FS, p string) {
 	name := path.Base(p)
 	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") && name != "Kustomization" {
 		return
+	}
+	if fi, err := fs.Stat(fsys, p); err != nil || fi.Size() > render.MaxFileSize {
+		return // too big for a manifest: its own target reports it
 	}
 	b, err := fs.ReadFile(fsys, p)
 	if err != nil {
@@ -151,6 +168,9 @@ func (l *scanned) index(fsys fs.FS, parsed map[string][]*doc) *Index {
 			idx.add(p, b)
 		}
 	}
+	if len(l.gitops) == 0 && len(l.templated) == 0 {
+		return idx
+	}
 	// Kustomizations first: the namespace they give the manifests they
 	// list is the namespace of the GitOps objects there.
 	for _, p := range l.gens {
@@ -178,9 +198,14 @@ func (l *scanned) index(fsys fs.FS, parsed map[string][]*doc) *Index {
 func (idx *Index) Rescan(fsys fs.FS, changed []string) *Index {
 	var l scanned
 	isChanged := map[string]bool{}
+	reparse := false
 	for _, p := range changed {
 		isChanged[p] = true
-		l.classify(fsys, p)
+		// A kustomization may give the files it lists another namespace.
+		reparse = reparse || slices.Contains(render.KustomizationFiles, path.Base(p))
+		if !chartInternal(fsys, p) { // as the scan, which does not enter them
+			l.classify(fsys, p)
+		}
 	}
 	// Unchanged files keep what the scan found in them, and their
 	// parsed documents (Resolve only reads them).
@@ -194,9 +219,6 @@ func (idx *Index) Rescan(fsys fs.FS, changed []string) *Index {
 	keep(&l.gitops, idx.files.gitops)
 	keep(&l.configs, idx.files.configs)
 	keep(&l.gens, idx.files.gens)
-	for _, ps := range [][]string{l.gitops, l.configs, l.gens} {
-		slices.Sort(ps)
-	}
 	charts := slices.Clone(idx.files.templated)
 	for _, p := range changed {
 		// A changed template of a chart may make GitOps objects there.
@@ -212,13 +234,28 @@ func (idx *Index) Rescan(fsys fs.FS, changed []string) *Index {
 			l.templated = append(l.templated, c)
 		}
 	}
+	l.sort()
 	parsed := map[string][]*doc{}
 	for p, docs := range idx.byFile {
-		if !isChanged[p] {
+		if !isChanged[p] && !reparse {
 			parsed[p] = docs
 		}
 	}
 	return l.index(fsys, parsed)
+}
+
+// chartInternal reports whether p is in the templates or vendored charts
+// folder of a chart.
+func chartInternal(fsys fs.FS, p string) bool {
+	segs := strings.Split(p, "/")
+	for i := 0; i < len(segs)-1; i++ {
+		if segs[i] == "templates" || segs[i] == "charts" {
+			if _, err := fs.Stat(fsys, path.Join(path.Join(segs[:i]...), "Chart.yaml")); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // templatesMakeGitOps reports whether a template of the chart templates
@@ -325,7 +362,7 @@ func (idx *Index) kustomization(file string, b []byte) {
 		ConfigMapGenerator []gen    `yaml:"configMapGenerator"`
 		SecretGenerator    []gen    `yaml:"secretGenerator"`
 	}
-	if yaml.Unmarshal(b, &k) != nil {
+	if render.TooBig(b) != "" || yaml.Unmarshal(b, &k) != nil {
 		return
 	}
 	dir := path.Dir(file)
@@ -385,7 +422,7 @@ func (c *genConfig) data(fsys fs.FS) (map[string]string, map[string]string) {
 	vals, from := map[string]string{}, map[string]string{}
 	for _, e := range c.envs {
 		b, err := fs.ReadFile(fsys, e)
-		if err != nil {
+		if err != nil || render.TooBig(b) != "" {
 			continue
 		}
 		for _, line := range strings.Split(string(b), "\n") {
@@ -455,12 +492,14 @@ func items(n *yaml.Node, keys ...string) []*yaml.Node {
 // nearest returns the object of docs whose file is closest to file in the
 // folder tree (the longest common folder), the first on a tie: the
 // cluster-vars ConfigMap of clusters/production for a Kustomization of
-// clusters/production, not that of clusters/staging.
+// clusters/production, not that of clusters/staging. Ties go to the first
+// file by path.
 func nearest(docs []*doc, file string) *doc {
 	var best *doc
 	score := -1
 	for _, d := range docs {
-		if n := commonDirs(path.Dir(d.obj.File), path.Dir(file)); n > score {
+		n := commonDirs(path.Dir(d.obj.File), path.Dir(file))
+		if n > score || n == score && d.obj.File < best.obj.File {
 			best, score = d, n
 		}
 	}
@@ -478,4 +517,17 @@ func commonDirs(a, b string) int {
 		n++
 	}
 	return n
+}
+
+// clone returns a copy of the index whose lists and maps can grow without
+// changing idx (the documents are shared: nothing changes them).
+func (idx *Index) clone() *Index {
+	c := *idx
+	c.gitops = slices.Clone(idx.gitops)
+	c.artifactGens = slices.Clone(idx.artifactGens)
+	c.configs = maps.Clone(idx.configs)
+	c.gitRepos = maps.Clone(idx.gitRepos)
+	c.helmCharts = maps.Clone(idx.helmCharts)
+	c.generated = maps.Clone(idx.generated)
+	return &c
 }

@@ -31,7 +31,7 @@ func setLayer(file string, vals []setValue) (render.ValuesLayer, error) {
 		case sv.value != nil:
 			v = sv.value.Value
 		}
-		expr := sv.name.Value + "=" + strings.ReplaceAll(v, ",", `\,`)
+		expr := sv.name.Value + "=" + cleanSetValue(v)
 		var err error
 		if sv.forceString {
 			err = strvals.ParseIntoString(expr, out)
@@ -95,4 +95,27 @@ func splitKey(name string) []string {
 		}
 	}
 	return append(out, b.String())
+}
+
+// cleanSetValue escapes the commas of a --set value that would split it,
+// as Argo CD does for helm parameters: not those already escaped, nor those
+// of a {a,b} list.
+func cleanSetValue(v string) string {
+	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '\\' && i+1 < len(v):
+			b.WriteByte(v[i])
+			i++
+			b.WriteByte(v[i])
+		case v[i] == ',':
+			b.WriteString(`\,`)
+		default:
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String()
 }

@@ -203,7 +203,7 @@ func (j *job) renderVariant(ctx context.Context, v *render.Variant, sp variantSp
 		// Helm installs the objects that set no namespace into the
 		// release namespace. (After locate, which matches the objects of
 		// the marked render by their names as rendered.)
-		render.Deploy(v.Objects, &render.Deployment{Namespace: sp.rel.Namespace})
+		v.Objects, _ = render.Deploy(v.Objects, &render.Deployment{Namespace: sp.rel.Namespace}) // no substitution, no error
 	}
 	v.Err = errors.Join(errs...)
 }

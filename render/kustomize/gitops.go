@@ -56,8 +56,9 @@ func renderDeployment(ctx context.Context, base fs.FS, root string, t render.Tar
 			}
 		}
 	}
+	objs, derrs := render.Deploy(objs, d)
 	v.Objects = objs
-	v.Err = errors.Join(append([]error{err}, render.Deploy(objs, d)...)...)
+	v.Err = errors.Join(append([]error{err}, derrs...)...)
 	return v
 }
 
