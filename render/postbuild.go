@@ -66,55 +66,15 @@ const substituteOff = "kustomize.toolkit.fluxcd.io/substitute"
 // keeping the nodes' positions. A plain scalar that changes is typed again
 // (replicas: ${REPLICAS} becomes a number).
 func substitute(o *Object, d *Deployment) error {
-	vars := d.Substitute
-	md, _ := o.Raw["metadata"].(map[string]any)
-	for _, f := range []string{"annotations", "labels"} {
-		if m, ok := md[f].(map[string]any); ok && m[substituteOff] == "disabled" {
-			return nil
-		}
-	}
-	var used []string // the variables the current scalar reads
-	// Flux's default (non-strict) mode: an unset variable is empty.
-	lookup := func(k string) (string, bool) {
-		v, ok := vars[k]
-		if ok {
-			used = append(used, k)
-		}
-		return v, true
-	}
-	subs := map[*yaml.Node][]string{} // substituted scalars (and their keys) -> variables
-	var walk func(n, key *yaml.Node) error
-	walk = func(n, key *yaml.Node) error {
-		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
-			used = nil
-			v, err := envsubst.Eval(n.Value, lookup)
-			if err != nil {
-				return &FileError{File: o.File, Line: n.Line, Err: fmt.Errorf("post-build substitution of %s (%s): %v; fix the ${...} expression", o.Ref(), d.Name, err)}
-			}
-			if v != n.Value {
-				n.Value = v
-				if n.Style == 0 || n.Style == yaml.FlowStyle {
-					n.Tag = ""
-				}
-				subs[n] = used
-				if key != nil {
-					subs[key] = used
-				}
-			}
-		}
-		for i, c := range n.Content {
-			var k *yaml.Node
-			if n.Kind == yaml.MappingNode && i%2 == 1 {
-				k = n.Content[i-1]
-			}
-			if err := walk(c, k); err != nil {
-				return err
-			}
-		}
+	if SubstitutionDisabled(o) {
 		return nil
 	}
-	if err := walk(o.Node, nil); err != nil || len(subs) == 0 {
-		return err
+	subs, bad, err := SubstituteVariables(o.Node, d.Substitute)
+	if err != nil {
+		return &FileError{File: o.File, Line: bad.Line, Err: fmt.Errorf("post-build substitution of %s (%s): %v; fix the ${...} expression", o.Ref(), d.Name, err)}
+	}
+	if len(subs) == 0 {
+		return nil
 	}
 	o.Locator = varLocator{Locator: o.Locator, obj: o.Node, subs: subs, at: d.SubstituteAt}
 	var v any
@@ -156,4 +116,67 @@ func (l varLocator) Related(p Path) []Related {
 		}
 	}
 	return out
+}
+
+// SubstitutionDisabled reports an object whose annotation or label turns
+// Flux's post-build substitution off.
+func SubstitutionDisabled(o *Object) bool {
+	md, _ := o.Raw["metadata"].(map[string]any)
+	for _, f := range []string{"annotations", "labels"} {
+		if m, ok := md[f].(map[string]any); ok && m[substituteOff] == "disabled" {
+			return true
+		}
+	}
+	return false
+}
+
+// SubstituteVariables replaces Flux's post-build ${VAR} expressions in the
+// keys and scalars of the node tree n, in place, the way kustomize-controller
+// does (fluxcd/pkg/envsubst, non-strict: an unset variable is empty), and
+// keeps the nodes' positions. A plain scalar that changes is typed again
+// (replicas: ${REPLICAS} becomes a number). It returns the variables each
+// changed scalar (and its key) read, or the node whose expression is
+// invalid.
+func SubstituteVariables(n *yaml.Node, vars map[string]string) (map[*yaml.Node][]string, *yaml.Node, error) {
+	var used []string // the variables the current scalar reads
+	lookup := func(k string) (string, bool) {
+		v, ok := vars[k]
+		if ok {
+			used = append(used, k)
+		}
+		return v, true
+	}
+	subs := map[*yaml.Node][]string{}
+	var walk func(n, key *yaml.Node) (*yaml.Node, error)
+	walk = func(n, key *yaml.Node) (*yaml.Node, error) {
+		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+			used = nil
+			v, err := envsubst.Eval(n.Value, lookup)
+			if err != nil {
+				return n, err
+			}
+			if v != n.Value {
+				n.Value = v
+				if n.Style == 0 || n.Style == yaml.FlowStyle {
+					n.Tag = ""
+				}
+				subs[n] = used
+				if key != nil {
+					subs[key] = used
+				}
+			}
+		}
+		for i, c := range n.Content {
+			var k *yaml.Node
+			if n.Kind == yaml.MappingNode && i%2 == 1 {
+				k = n.Content[i-1]
+			}
+			if bad, err := walk(c, k); err != nil {
+				return bad, err
+			}
+		}
+		return nil, nil
+	}
+	bad, err := walk(n, nil)
+	return subs, bad, err
 }

@@ -101,6 +101,7 @@ func TestGitOpsLayoutFindings(t *testing.T) {
 				"gitops-source-not-rendered apps/grafana-dashboards.yaml:11 [Application root]",
 				"gitops-target-revision-unpinned apps/payments-production.yaml:17 [Application root]",
 				"gitops-target-revision-unpinned apps/appsets/catalog.yaml:42 [Application root]", // a generated Application
+				"gitops-source-not-rendered apps/payments-secrets.yaml:19 [Application root]",     // a plugin
 			},
 			notWant: []string{
 				"values-loadtest.yaml",              // a values file of a deployed chart found by name
@@ -123,12 +124,15 @@ func TestGitOpsLayoutFindings(t *testing.T) {
 				"single-replica clusters/staging/cluster-vars.yaml:16 [Kustomization flux-system/podinfo]", // substituteFrom variable
 				"gitops-chart-version-unpinned infrastructure/controllers/cert-manager.yaml:24 []",
 				"gitops-reconciliation-suspended clusters/staging/infrastructure.yaml:10 [Kustomization flux-system/flux-system]",
+				"pdb-blocks-eviction charts/billing/values-eu.yaml:13 [HelmRelease billing-eu/billing]",  // chart valuesFiles, namespace from the kustomization
+				"single-replica clusters/edge/kustomization.yaml:20 [Kustomization flux-system/podinfo]", // a generated cluster-vars literal
 			},
 			notWant: []string{
 				"ci/lint-values.yaml",                   // a values file of a deployed chart found by name
 				"clusters/production/cluster-vars.yaml", // production podinfo keeps 3 replicas
 				"invalid-field-value",                   // tenant LimitRanges are substituted
 				"${",                                    // no unsubstituted variable reaches a rule
+				"values-secret.sops.yaml",               // SOPS metadata and ciphertext
 			},
 		},
 	}

@@ -202,6 +202,27 @@ type configSource struct {
 // without a namespace), the nearest one to the file from when several
 // clusters have one.
 func (r *resolver) findConfig(from, ns, kind, name string) *configSource {
+	source := func(d *doc) *configSource {
+		return &configSource{file: d.obj.File, doc: d, encrypted: kind == "Secret" && child(d.obj.Node, "sops") != nil}
+	}
+	// A Flux Kustomization with a target namespace moves what it applies
+	// there, whatever the manifests say: the ConfigMaps it applies with
+	// the object come first.
+	if k := r.appliedBy(from); k != nil && k.ForceNamespace && k.Namespace == ns {
+		var cands []*doc
+		for key, docs := range r.idx.configs {
+			if strings.HasPrefix(key, kind+" ") && strings.HasSuffix(key, "/"+name) {
+				for _, cd := range docs {
+					if r.appliedBy(cd.obj.File) == k {
+						cands = append(cands, cd)
+					}
+				}
+			}
+		}
+		if best := nearest(cands, from); best != nil {
+			return source(best)
+		}
+	}
 	for _, k := range []string{kind + " " + ns + "/" + name, kind + " /" + name} {
 		var cands []*doc
 		cands = append(cands, r.idx.configs[k]...)
@@ -219,7 +240,7 @@ func (r *resolver) findConfig(from, ns, kind, name string) *configSource {
 		if g, ok := gens[best]; ok {
 			return &configSource{file: g.file, gen: g}
 		}
-		return &configSource{file: best.obj.File, doc: best, encrypted: kind == "Secret" && child(best.obj.Node, "sops") != nil}
+		return source(best)
 	}
 	return nil
 }
@@ -237,7 +258,8 @@ func (r *resolver) configValue(c *configSource, key string) (string, *yaml.Node,
 		if !ok {
 			return "", nil, render.ValuesLayer{}, false
 		}
-		return v, &yaml.Node{Kind: yaml.ScalarNode, Line: 1, Column: 1}, render.ValuesLayer{File: from[key], Values: parseValues(v)}, true
+		at := from[key]
+		return v, &yaml.Node{Kind: yaml.ScalarNode, Line: at.Line, Column: at.Col}, render.ValuesLayer{File: at.File, Values: parseValues(v)}, true
 	}
 	n, txt, ok := configKey(c.doc, key)
 	if !ok {
@@ -340,6 +362,7 @@ func (r *resolver) fluxKustomization(d *doc) {
 		dep.Kustomize = ov
 	}
 	r.postBuild(d, child(spec, "postBuild"), sp.Key("postBuild"), dep)
+	r.fluxApplied = append(r.fluxApplied, fluxApplied{dir: dir, dep: dep})
 	if kind == render.Plain && dep.Kustomize != nil {
 		for _, f := range ov.Fields {
 			if f.Key != "namespace" {
@@ -385,8 +408,8 @@ func (r *resolver) postBuild(d *doc, pb *yaml.Node, p render.Path, dep *render.D
 			vals, from := c.gen.data(r.fsys)
 			for k, v := range vals {
 				vars[k] = v
-				dep.SubstituteAt[k] = render.Location{File: from[k], Line: 1, Col: 1}.Normalize()
-				dep.Deps = append(dep.Deps, from[k])
+				dep.SubstituteAt[k] = from[k]
+				dep.Deps = append(dep.Deps, from[k].File)
 			}
 		default:
 			for _, field := range []string{"data", "stringData"} {

@@ -140,8 +140,20 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 	done := 0
 	rendered := map[string]bool{}
 	for round := 0; ; round++ {
-		for ; done < len(idx.gitops); done++ {
-			r.resolveDoc(idx.gitops[done])
+		// Flux Kustomizations first: the objects in the folders they
+		// apply get their post-build variables and target namespace
+		// before they are resolved.
+		pending := idx.gitops[done:]
+		done = len(idx.gitops)
+		for _, d := range pending {
+			if isFlux(d.obj, "kustomize", "Kustomization") {
+				r.resolveDoc(d)
+			}
+		}
+		for _, d := range pending {
+			if !isFlux(d.obj, "kustomize", "Kustomization") {
+				r.resolveDoc(r.applied(d))
+			}
 		}
 		// App-of-apps charts: their GitOps objects exist only once they
 		// are rendered (with the deployments found so far), and may
@@ -266,6 +278,59 @@ type resolver struct {
 	// used are the files the object being resolved reads besides its own
 	// (a GitRepository, a HelmChart, an ArtifactGenerator).
 	used []string
+	// fluxApplied are the folders Flux Kustomizations apply, with their
+	// deployments (post-build variables, target namespace).
+	fluxApplied []fluxApplied
+}
+
+// fluxApplied is a folder a Flux Kustomization applies.
+type fluxApplied struct {
+	dir string
+	dep *render.Deployment
+}
+
+// appliedBy returns the deployment of the Flux Kustomization that applies
+// file: the one with the deepest folder holding it, or nil.
+func (r *resolver) appliedBy(file string) *render.Deployment {
+	var best *fluxApplied
+	for i, a := range r.fluxApplied {
+		if a.dir == "." || strings.HasPrefix(file, a.dir+"/") {
+			if best == nil || len(a.dir) > len(best.dir) {
+				best = &r.fluxApplied[i]
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.dep
+}
+
+// applied returns GitOps object d as the Flux Kustomization that applies
+// its file would apply it: with its post-build variables substituted and
+// its target namespace, and depending on what the Kustomization reads. d
+// itself when no Kustomization changes it.
+func (r *resolver) applied(d *doc) *doc {
+	k := r.appliedBy(d.obj.File)
+	if k == nil || k.Substitute == nil && !k.ForceNamespace {
+		return d
+	}
+	o := *d.obj
+	o.Node = cloneNode(d.obj.Node)
+	if k.Substitute != nil && !render.SubstitutionDisabled(&o) {
+		if _, _, err := render.SubstituteVariables(o.Node, k.Substitute); err != nil {
+			return d // the Kustomization's render reports it
+		}
+		o.Name = str(o.Node, "metadata", "name")
+		o.Namespace = str(o.Node, "metadata", "namespace")
+	}
+	if k.ForceNamespace {
+		o.Namespace = k.Namespace
+	}
+	c := *d
+	c.obj = &o
+	c.deps = slices.Concat(d.deps, k.Deps)
+	return &c
 }
 
 // newDeployment starts the deployment named name of GitOps object d.

@@ -3,6 +3,7 @@ package gitops
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -752,5 +753,181 @@ spec:
 	so, _ := render.ParseManifest("apps/set.yaml", []byte(set))
 	if got := p.Problems(so[0]); len(got) != 0 {
 		t.Errorf("a templated path is reported missing: %+v", got)
+	}
+}
+
+// What a Flux Kustomization applies gets its post-build variables and its
+// target namespace before it is resolved: a HelmRelease whose values use
+// ${VAR}, the ConfigMap of its valuesFrom moved to the target namespace.
+func TestFluxAppliedObjects(t *testing.T) {
+	objs := map[string]string{
+		"clusters/prod/flux.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: https://github.com/acme/platform
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  path: ./apps/prod
+  sourceRef: {kind: GitRepository, name: flux-system}
+  targetNamespace: shop
+  postBuild:
+    substitute:
+      REPLICAS: "1"
+      CLUSTER: prod
+`,
+		"apps/prod/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web-${CLUSTER}
+  namespace: default
+spec:
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  valuesFrom:
+    - kind: ConfigMap
+      name: web-values
+  values:
+    replicas: ${REPLICAS}
+`,
+		"apps/prod/values.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-values\ndata:\n  values.yaml: |\n    port: 9090\n",
+		"apps/other/values.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-values\n  namespace: shop\ndata:\n  values.yaml: |\n    port: 1\n",
+	}
+	p := resolve(t, objs)
+	h := deployments(p, "charts/web")
+	if len(h) != 1 || h[0].Name != "HelmRelease shop/web-prod" || h[0].Namespace != "shop" || h[0].ReleaseName != "web-prod" {
+		t.Fatalf("deployments = %+v", h)
+	}
+	if len(h[0].Values) != 2 || h[0].Values[0].File != "apps/prod/values.yaml" {
+		t.Errorf("valuesFrom = %+v (want the ConfigMap the Kustomization moves to shop, not the other one)", h[0].Values)
+	}
+	if v := layerValues(t, h[0].Values[1]); v["replicas"] != 1 {
+		t.Errorf("values = %#v, want replicas substituted and typed", v)
+	}
+	if !slices.Contains(h[0].Deps, "clusters/prod/flux.yaml") {
+		t.Errorf("deps = %v: a change to the variables must re-lint the release", h[0].Deps)
+	}
+}
+
+// A Flux path that leaves the repository is a problem, not the whole
+// repository.
+func TestFluxPathOutsideTheRepository(t *testing.T) {
+	k := "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: x\n  namespace: flux-system\nspec:\n  path: ../../apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n"
+	p := resolve(t, map[string]string{"clusters/x.yaml": k})
+	for _, tg := range p.Targets {
+		if len(tg.Deployments) > 0 {
+			t.Errorf("%s is deployed", tg)
+		}
+	}
+	o, _ := render.ParseManifest("clusters/x.yaml", []byte(k))
+	if got := p.Problems(o[0]); len(got) != 1 || !strings.Contains(got[0].Message, "leaves the repository") {
+		t.Errorf("problems = %+v", got)
+	}
+}
+
+// spec.sources wins over spec.source; list parameters stay lists.
+func TestArgoSourcesAndListParameters(t *testing.T) {
+	app := `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+spec:
+  source:
+    repoURL: https://github.com/acme/platform
+    path: plain/web
+  sources:
+    - repoURL: https://github.com/acme/platform
+      path: charts/web
+      helm:
+        parameters:
+          - name: tags
+            value: "{a,b}"
+          - name: csv
+            value: a,b
+          - name: escaped
+            value: 'a\,b'
+  destination:
+    namespace: web
+`
+	p := resolve(t, map[string]string{"apps/web.yaml": app})
+	if ds := deployments(p, "plain/web"); len(ds) != 0 {
+		t.Errorf("spec.source rendered although spec.sources is set")
+	}
+	ds := deployments(p, "charts/web")
+	if len(ds) != 1 {
+		t.Fatalf("deployments = %+v", ds)
+	}
+	got := layerValues(t, ds[0].Values[0])
+	want := map[string]any{"tags": []any{"a", "b"}, "csv": "a,b", "escaped": "a,b"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("parameters = %#v, want %#v", got, want)
+	}
+}
+
+// An app-of-apps chart is rendered (Options.Render) to find the
+// Applications it makes, with its own deployment, even when it is not a
+// target of the run; what it makes depends on the chart folder.
+func TestAppOfAppsChart(t *testing.T) {
+	fsys := repo(map[string]string{
+		"root/Chart.yaml":         "apiVersion: v2\nname: root\nversion: 1.0.0\n",
+		"root/templates/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\n",
+		"bootstrap.yaml":          strings.NewReplacer("name: web-prod", "name: root", "path: charts/web", "path: root").Replace(argoHelm),
+	})
+	rendered := 0
+	opts := Options{RepoURLs: []string{thisRepo}, Under: "charts", Render: func(t render.Target) []*render.Object {
+		rendered++
+		if t.Dir != "root" || len(t.Deployments) != 1 {
+			return nil
+		}
+		objs, _ := render.ParseManifest("root/templates/app.yaml", []byte(strings.Replace(argoHelm, "name: web-prod", "name: web-child", 1)))
+		return objs
+	}}
+	idx, err := Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := idx.Resolve(fsys, targets[:1], opts)
+	if rendered != 1 {
+		t.Errorf("the app-of-apps chart rendered %d times", rendered)
+	}
+	if len(p.Targets) != 1 || p.Targets[0].Dir != "charts/web" {
+		t.Errorf("targets = %v: the app-of-apps chart outside the run is not returned", p.Targets)
+	}
+	ds := deployments(p, "charts/web")
+	if len(ds) != 1 || ds[0].Name != "Application web-child" || !slices.Contains(ds[0].DepDirs, "root") || !slices.Contains(ds[0].Deps, "bootstrap.yaml") {
+		t.Errorf("deployments = %+v", ds)
+	}
+	// The index is left as it was: a second Resolve renders again and
+	// finds the same.
+	if p2 := idx.Resolve(fsys, targets[:1], opts); summary(p2) != summary(p) {
+		t.Errorf("second resolve:\n%s\nfirst:\n%s", summary(p2), summary(p))
+	}
+}
+
+// A rescan lists files in the order of a scan, so ties between
+// ConfigMaps of the same name resolve the same way.
+func TestRescanOrder(t *testing.T) {
+	objs := map[string]string{
+		"flux/a/cm.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n  namespace: web\ndata:\n  values.yaml: 'port: 1'\n",
+		"flux/a-b/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n  namespace: web\ndata:\n  values.yaml: 'port: 2'\n",
+		"x/release.yaml":   "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/acme/platform\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: web\nspec:\n  chart:\n    spec:\n      chart: charts/web\n      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n  valuesFrom:\n    - kind: ConfigMap\n      name: v\n",
+	}
+	fsys := repo(objs)
+	opts := Options{RepoURLs: []string{thisRepo}, Under: "."}
+	idx, _ := Scan(fsys)
+	full := idx.Resolve(fsys, targets, opts)
+	re := idx.Rescan(fsys, []string{"charts/web/values.yaml"}).Resolve(fsys, targets, opts)
+	f, g := deployments(full, "charts/web"), deployments(re, "charts/web")
+	if len(f) != 1 || len(g) != 1 || f[0].Values[0].File != g[0].Values[0].File || f[0].Values[0].File != "flux/a-b/cm.yaml" {
+		t.Errorf("scan picks %v, rescan %v; want flux/a-b/cm.yaml (first by path) for both", f[0].Values, g[0].Values)
 	}
 }

@@ -280,9 +280,7 @@ func (idx *Index) add(p string, b []byte) {
 	objs, _ := render.ParseManifest(p, b) // a broken file is reported by its own target
 	if ns := idx.nsOf[p]; ns != "" {
 		for _, o := range objs {
-			if o.Namespace == "" {
-				o.Namespace = ns
-			}
+			o.Namespace = ns // kustomize's namespace wins over the manifest's
 		}
 	}
 	var lines []string
@@ -336,10 +334,11 @@ func (idx *Index) insert(d *doc) bool {
 
 // genConfig is a ConfigMap or Secret that a kustomize generator makes.
 type genConfig struct {
-	file     string            // the kustomization file
-	files    map[string]string // key -> repository file
-	literals map[string]string // key -> value
-	envs     []string          // repository files of KEY=VALUE lines
+	file     string                     // the kustomization file
+	files    map[string]string          // key -> repository file
+	literals map[string]string          // key -> value
+	litAt    map[string]render.Location // key -> its literal in file
+	envs     []string                   // repository files of KEY=VALUE lines
 }
 
 // kustomization records what a kustomization file says about the GitOps
@@ -366,6 +365,7 @@ func (idx *Index) kustomization(file string, b []byte) {
 		return
 	}
 	dir := path.Dir(file)
+	lines := strings.Split(string(b), "\n")
 	rel := func(p string) (string, bool) {
 		c := path.Clean(path.Join(dir, p))
 		return c, c != ".." && !strings.HasPrefix(c, "../")
@@ -385,7 +385,7 @@ func (idx *Index) kustomization(file string, b []byte) {
 		if ns == "" {
 			ns = k.Namespace
 		}
-		c := &genConfig{file: file, files: map[string]string{}, literals: map[string]string{}}
+		c := &genConfig{file: file, files: map[string]string{}, literals: map[string]string{}, litAt: map[string]render.Location{}}
 		for _, f := range g.Files {
 			key, src, ok := strings.Cut(f, "=")
 			if !ok {
@@ -398,6 +398,7 @@ func (idx *Index) kustomization(file string, b []byte) {
 		for _, l := range g.Literals {
 			if key, v, ok := strings.Cut(l, "="); ok {
 				c.literals[key] = strings.Trim(v, `"'`)
+				c.litAt[key] = locate(file, lines, l)
 			}
 		}
 		for _, e := range append(g.Envs, g.Env) {
@@ -417,30 +418,41 @@ func (idx *Index) kustomization(file string, b []byte) {
 }
 
 // data returns the keys and values of a generated ConfigMap or Secret,
-// reading its files through fsys, and the file each key comes from.
-func (c *genConfig) data(fsys fs.FS) (map[string]string, map[string]string) {
-	vals, from := map[string]string{}, map[string]string{}
+// reading its files through fsys, and where each key is set.
+func (c *genConfig) data(fsys fs.FS) (map[string]string, map[string]render.Location) {
+	vals, from := map[string]string{}, map[string]render.Location{}
 	for _, e := range c.envs {
 		b, err := fs.ReadFile(fsys, e)
 		if err != nil || render.TooBig(b) != "" {
 			continue
 		}
-		for _, line := range strings.Split(string(b), "\n") {
+		for i, line := range strings.Split(string(b), "\n") {
 			line = strings.TrimSpace(line)
 			if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-				vals[k], from[k] = v, e
+				vals[k], from[k] = v, render.Location{File: e, Line: i + 1, Col: 1, EndLine: i + 1, EndCol: len(line) + 1}
 			}
 		}
 	}
 	for k, v := range c.literals {
-		vals[k], from[k] = v, c.file
+		vals[k], from[k] = v, c.litAt[k]
 	}
 	for k, p := range c.files {
 		if b, err := fs.ReadFile(fsys, p); err == nil {
-			vals[k], from[k] = string(b), p
+			vals[k], from[k] = string(b), render.Location{File: p}.Normalize()
 		}
 	}
 	return vals, from
+}
+
+// locate returns where text is first written in the lines of file (the
+// file's start when it is not found).
+func locate(file string, lines []string, text string) render.Location {
+	for i, l := range lines {
+		if c := strings.Index(l, text); c >= 0 {
+			return render.Location{File: file, Line: i + 1, Col: c + 1, EndLine: i + 1, EndCol: c + 1 + len(text)}
+		}
+	}
+	return render.Location{File: file}.Normalize()
 }
 
 // child returns the value node of key k in mapping n, or nil.
