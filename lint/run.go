@@ -45,13 +45,15 @@ type Config struct {
 type TargetError struct {
 	Target  render.Target
 	Variant string
-	Err     error
+	// Deployment is true when the variant is a GitOps deployment.
+	Deployment bool
+	Err        error
 }
 
 func (e *TargetError) Error() string {
 	v := ""
 	switch {
-	case strings.Contains(e.Variant, " "): // a GitOps deployment: "Application web"
+	case e.Deployment: // "Application web"
 		v = " (" + e.Variant + ")"
 	case e.Variant != "":
 		v = " (values " + e.Variant + ")"
@@ -140,7 +142,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 		}
 		for _, v := range r.variants {
 			if v.Err != nil {
-				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: v.Err})
+				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Deployment: v.Deployment != nil, Err: v.Err})
 			}
 			for _, n := range v.Notes {
 				o.notes = append(o.notes, fmt.Sprintf("%s: %s", t, n))
@@ -148,7 +150,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 			o.objects += len(v.Objects)
 			fs, sups, err := checkSafely(rules, Env{KubeVersion: cfg.Render.KubeVersion, Target: t, CRDs: crds, GitOps: cfg.GitOps}, v)
 			if err != nil {
-				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Err: err})
+				o.errs = append(o.errs, &TargetError{Target: t, Variant: v.Name, Deployment: v.Deployment != nil, Err: err})
 			}
 			o.findings = append(o.findings, fs...)
 			o.sups = append(o.sups, sups...)
@@ -461,7 +463,11 @@ func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 		out = append(out, f)
 	}
 	nvariants := map[string]int{}
+	deployed := map[string]bool{} // target dir and deployment name
 	for _, t := range targets {
+		for _, d := range t.Deployments {
+			deployed[t.Dir+"\x00"+d.Name] = true
+		}
 		n := 1 + len(t.Variants)
 		if len(t.Deployments) > 0 {
 			n = len(t.Variants) + len(t.Deployments) // deployments replace the default
@@ -473,7 +479,7 @@ func mergeVariants(fs []Finding, targets []render.Target) []Finding {
 		n, ok := nvariants[out[i].Target]
 		// The name of a lone GitOps deployment stays: it says which
 		// Application or release the finding is about.
-		lone := n == 1 && len(out[i].Variants) == 1 && strings.Contains(out[i].Variants[0], " ")
+		lone := n == 1 && len(out[i].Variants) == 1 && deployed[out[i].Target+"\x00"+out[i].Variants[0]]
 		if (!ok || len(out[i].Variants) >= n) && !lone {
 			out[i].Variants = nil
 		}

@@ -109,6 +109,8 @@ type Variant struct {
 	// Notes are non-fatal remarks about the render (a skipped generator, a
 	// kubeVersion constraint that does not match), shown to the user.
 	Notes []string
+	// Deployment is the GitOps deployment the variant renders, if any.
+	Deployment *Deployment
 }
 
 // Object is one rendered Kubernetes object with its provenance.

@@ -43,7 +43,7 @@ func (PlainRenderer) Render(ctx context.Context, t Target, opts Options) ([]*Var
 	// copy of the objects (substitution and namespaces differ).
 	var out []*Variant
 	for i, d := range t.Deployments {
-		v := &Variant{Target: t, Name: d.Name, Notes: d.Notes}
+		v := &Variant{Target: t, Name: d.Name, Notes: d.Notes, Deployment: d}
 		if i == 0 {
 			v.Objects = objs
 		} else {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -104,7 +103,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) (int, error) {
 			}
 			matched = true
 			if v.Err != nil {
-				fmt.Fprintf(stderr, "prodlint: render %s%s: %v\n", t, variantSuffix(v.Name), v.Err)
+				fmt.Fprintf(stderr, "prodlint: render %s%s: %v\n", t, variantSuffix(v), v.Err)
 				code = exitRender
 			}
 			writeObjects(w, t, v)
@@ -120,14 +119,14 @@ func variantIs(name, want string) bool {
 	return name == want || name == "" && want == "values.yaml"
 }
 
-func variantSuffix(name string) string {
+func variantSuffix(v *render.Variant) string {
 	switch {
-	case name == "":
+	case v.Name == "":
 		return ""
-	case strings.Contains(name, " "): // a GitOps deployment
-		return " (" + name + ")"
+	case v.Deployment != nil:
+		return " (" + v.Name + ")"
 	}
-	return " (values " + name + ")"
+	return " (values " + v.Name + ")"
 }
 
 // writeObjects prints a variant's objects as a YAML stream.

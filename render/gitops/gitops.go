@@ -446,16 +446,25 @@ func cleanPath(p string) string {
 }
 
 // uniqueNames gives deployments of one target that share a name (the same
-// Kustomization in the folders of two clusters) their file in the name.
+// Kustomization in the folders of two clusters) their file in the name, and
+// a number if that is not enough. A renamed deployment is a copy: the same
+// deployment may be shared with targets where its name is unique.
 func uniqueNames(ds []*render.Deployment) {
 	count := map[string]int{}
 	for _, d := range ds {
 		count[d.Name]++
 	}
-	for _, d := range ds {
-		if count[d.Name] > 1 && !strings.HasSuffix(d.Name, " in "+d.File) {
-			d.Name += " in " + d.File
+	seen := map[string]int{}
+	for i, d := range ds {
+		if count[d.Name] < 2 {
+			continue
 		}
+		c := *d
+		c.Name += " in " + d.File
+		if seen[c.Name]++; seen[c.Name] > 1 {
+			c.Name += fmt.Sprintf(" #%d", seen[c.Name])
+		}
+		ds[i] = &c
 	}
 }
 

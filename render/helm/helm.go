@@ -59,7 +59,7 @@ func (Renderer) Render(ctx context.Context, t render.Target, opts render.Options
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		v := &render.Variant{Target: t, Name: sp.name}
+		v := &render.Variant{Target: t, Name: sp.name, Deployment: sp.dep}
 		if i == 0 {
 			v.Notes = append(v.Notes, j.chart.notes...)
 		}

@@ -24,7 +24,7 @@ const overlayRoot = ".prodlint-gitops"
 // them, as Argo CD and Flux do. Findings caused by an option point at its
 // line in the GitOps object's file.
 func renderDeployment(ctx context.Context, base fs.FS, root string, t render.Target, d *render.Deployment, n int) *render.Variant {
-	v := &render.Variant{Target: t, Name: d.Name, Notes: slices.Clone(d.Notes)}
+	v := &render.Variant{Target: t, Name: d.Name, Notes: slices.Clone(d.Notes), Deployment: d}
 	dir := path.Clean(t.Dir)
 	fsys := base
 	var ov *overlay
