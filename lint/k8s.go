@@ -154,10 +154,7 @@ func sameNamespace(a, b string) bool {
 }
 
 // rawString returns the string at a chain of mapping keys in raw, or "".
-func rawString(raw map[string]any, keys ...string) string {
-	s, _ := rawAt(raw, keys...).(string)
-	return s
-}
+func rawString(raw map[string]any, keys ...string) string { return render.RawString(raw, keys...) }
 
 // findObject returns the object of the given group, kind and name in objs
 // that may share namespace ns, or nil.

@@ -1,32 +1,15 @@
 package lint
 
 import (
-	"strings"
-
 	"github.com/prodlint/prodlint/render"
 )
-
-// clusterScopedKinds are the built-in kinds without a namespace.
-var clusterScopedKinds = map[string]bool{
-	"APIService": true, "CertificateSigningRequest": true, "ClusterRole": true,
-	"ClusterRoleBinding": true, "ClusterTrustBundle": true, "ComponentStatus": true,
-	"CSIDriver": true, "CSINode": true, "CustomResourceDefinition": true, "DeviceClass": true,
-	"FlowSchema": true, "IngressClass": true, "IPAddress": true,
-	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true,
-	"MutatingWebhookConfiguration": true, "Namespace": true, "Node": true,
-	"PersistentVolume": true, "PodSecurityPolicy": true, "PriorityClass": true,
-	"PriorityLevelConfiguration": true, "ResourceSlice": true, "RuntimeClass": true,
-	"ServiceCIDR": true, "StorageClass": true, "ValidatingAdmissionPolicy": true,
-	"ValidatingAdmissionPolicyBinding": true, "ValidatingWebhookConfiguration": true,
-	"VolumeAttachment": true, "VolumeAttributesClass": true,
-}
 
 // clusterScoped reports whether o is a cluster-scoped object: a built-in
 // cluster-scoped kind, a kind named Cluster* (ClusterIssuer,
 // ClusterSecretStore, ...), or a custom resource whose
 // CustomResourceDefinition in objs has scope: Cluster.
 func clusterScoped(o *render.Object, objs []*render.Object) bool {
-	if clusterScopedKinds[o.Kind] || strings.HasPrefix(o.Kind, "Cluster") {
+	if render.ClusterScopedKind(o.Kind) {
 		return true
 	}
 	for _, crd := range objs {

@@ -8,16 +8,26 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// clusterScoped are the built-in kinds without a namespace; a deployment's
-// namespace is not given to them.
-var clusterScoped = map[string]bool{
-	"Namespace": true, "Node": true, "PersistentVolume": true, "StorageClass": true, "CSIDriver": true,
-	"CSINode": true, "VolumeAttachment": true, "PriorityClass": true, "RuntimeClass": true,
-	"IngressClass": true, "APIService": true, "CustomResourceDefinition": true,
-	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
-	"ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
-	"PodSecurityPolicy": true, "CertificateSigningRequest": true, "FlowSchema": true,
-	"PriorityLevelConfiguration": true, "VolumeAttributesClass": true, "DeviceClass": true,
+// clusterScopedKinds are the built-in kinds without a namespace.
+var clusterScopedKinds = map[string]bool{
+	"APIService": true, "CertificateSigningRequest": true, "ClusterRole": true,
+	"ClusterRoleBinding": true, "ClusterTrustBundle": true, "ComponentStatus": true,
+	"CSIDriver": true, "CSINode": true, "CustomResourceDefinition": true, "DeviceClass": true,
+	"FlowSchema": true, "IngressClass": true, "IPAddress": true,
+	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true,
+	"MutatingWebhookConfiguration": true, "Namespace": true, "Node": true,
+	"PersistentVolume": true, "PodSecurityPolicy": true, "PriorityClass": true,
+	"PriorityLevelConfiguration": true, "ResourceSlice": true, "RuntimeClass": true,
+	"ServiceCIDR": true, "StorageClass": true, "ValidatingAdmissionPolicy": true,
+	"ValidatingAdmissionPolicyBinding": true, "ValidatingWebhookConfiguration": true,
+	"VolumeAttachment": true, "VolumeAttributesClass": true,
+}
+
+// ClusterScopedKind reports a kind without a namespace: a built-in
+// cluster-scoped kind, or a kind named Cluster* (ClusterIssuer,
+// ClusterSecretStore, ...).
+func ClusterScopedKind(kind string) bool {
+	return clusterScopedKinds[kind] || strings.HasPrefix(kind, "Cluster")
 }
 
 // Deploy applies what a GitOps deployment does to rendered objects besides
@@ -43,8 +53,15 @@ func Deploy(objs []*Object, d *Deployment) ([]*Object, []error) {
 		objs = kept
 	}
 	if d.Namespace != "" {
+		// Custom resources whose CRD, rendered with them, is cluster-scoped.
+		clusterCRs := map[string]bool{}
 		for _, o := range objs {
-			if clusterScoped[o.Kind] || strings.HasPrefix(o.Kind, "Cluster") || o.Namespace != "" && !d.ForceNamespace {
+			if o.Kind == "CustomResourceDefinition" && RawString(o.Raw, "spec", "scope") == "Cluster" {
+				clusterCRs[RawString(o.Raw, "spec", "names", "kind")] = true
+			}
+		}
+		for _, o := range objs {
+			if ClusterScopedKind(o.Kind) || clusterCRs[o.Kind] || o.Namespace != "" && !d.ForceNamespace {
 				continue
 			}
 			o.Namespace = d.Namespace
@@ -179,4 +196,19 @@ func SubstituteVariables(n *yaml.Node, vars map[string]string) (map[*yaml.Node][
 	}
 	bad, err := walk(n, nil)
 	return subs, bad, err
+}
+
+// RawString returns the string at a chain of mapping keys of a raw object
+// (Object.Raw), or "".
+func RawString(m map[string]any, keys ...string) string {
+	var cur any = m
+	for _, k := range keys {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = mm[k]
+	}
+	s, _ := cur.(string)
+	return s
 }
