@@ -171,7 +171,7 @@ func NewObject(doc *yaml.Node) (*Object, error) {
 	if err := n.Decode(&v); err != nil {
 		return nil, err
 	}
-	raw, _ := normalize(v).(map[string]any)
+	raw, _ := Normalize(v).(map[string]any)
 	o := &Object{Node: n, Raw: raw}
 	o.APIVersion, _ = raw["apiVersion"].(string)
 	o.Kind, _ = raw["kind"].(string)
@@ -214,24 +214,24 @@ func IsObject(doc *yaml.Node) bool {
 	return api && kind
 }
 
-// normalize turns map[any]any (which yaml.v3 produces for non-string keys)
-// into map[string]any, recursively.
-func normalize(v any) any {
+// Normalize turns map[any]any (which yaml.v3 produces for non-string keys)
+// into map[string]any, recursively, in place.
+func Normalize(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, e := range t {
-			t[k] = normalize(e)
+			t[k] = Normalize(e)
 		}
 		return t
 	case map[any]any:
 		m := make(map[string]any, len(t))
 		for k, e := range t {
-			m[fmt.Sprint(k)] = normalize(e)
+			m[fmt.Sprint(k)] = Normalize(e)
 		}
 		return m
 	case []any:
 		for i, e := range t {
-			t[i] = normalize(e)
+			t[i] = Normalize(e)
 		}
 		return t
 	}
@@ -254,4 +254,29 @@ func nodeKindName(n *yaml.Node) string {
 // repository-relative path.
 func Rel(dir, p string) string {
 	return path.Clean(path.Join(dir, p))
+}
+
+// CloneNode deep-copies a node tree (aliases keep pointing at the
+// originals, which is fine for reading).
+func CloneNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, e := range n.Content {
+		c.Content[i] = CloneNode(e)
+	}
+	return &c
+}
+
+// MapValue returns the value of key k in mapping node m (aliases
+// resolved), or nil.
+func MapValue(m *yaml.Node, k string) *yaml.Node {
+	m = resolveAlias(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	_, v := mapGet(m, k)
+	return resolveAlias(v)
 }

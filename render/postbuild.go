@@ -98,7 +98,7 @@ func substitute(o *Object, d *Deployment) error {
 	if err := o.Node.Decode(&v); err != nil {
 		return err
 	}
-	raw, _ := normalize(v).(map[string]any)
+	raw, _ := Normalize(v).(map[string]any)
 	if raw == nil {
 		return nil
 	}

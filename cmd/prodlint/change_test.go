@@ -89,9 +89,10 @@ type changeReport struct {
 		Dir  string `json:"dir"`
 	} `json:"targets"`
 	Findings []struct {
-		Rule     string `json:"rule"`
-		Baseline string `json:"baselineState"`
-		Target   string `json:"target"`
+		Rule     string   `json:"rule"`
+		Baseline string   `json:"baselineState"`
+		Target   string   `json:"target"`
+		Variants []string `json:"variants"`
 		Location struct {
 			File string `json:"file"`
 			Line int    `json:"line"`

@@ -9,25 +9,6 @@ import (
 	"github.com/go-git/go-git/v5/config"
 )
 
-// gitopsReport is the part of the JSON report the GitOps change tests read.
-type gitopsReport struct {
-	Targets []struct {
-		Dir string `json:"dir"`
-	} `json:"targets"`
-	Findings []struct {
-		Rule     string   `json:"rule"`
-		Baseline string   `json:"baselineState"`
-		Variants []string `json:"variants"`
-		Location struct {
-			File string `json:"file"`
-			Line int    `json:"line"`
-		} `json:"location"`
-	} `json:"findings"`
-	Errors []struct {
-		Message string `json:"message"`
-	} `json:"errors"`
-}
-
 // gitopsRepo is a GitOps repository: one chart deployed by two Argo CD
 // Applications and a Flux HelmRelease (whose values are in a ConfigMap),
 // and a kustomize base deployed by a Flux Kustomization.
@@ -99,19 +80,9 @@ spec:
 	}
 }
 
-func (g *gitRepo) gitopsLint(args ...string) (int, *gitopsReport) {
-	g.t.Helper()
-	code, out, errs := run(g.t, append([]string{"lint", "--format", "json"}, append(args, g.dir)...)...)
-	var r gitopsReport
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		g.t.Fatalf("exit %d: %v\nstdout:\n%s\nstderr:\n%s", code, err, out, errs)
-	}
-	return code, &r
-}
-
 // summary lists the watched findings: rule, file and variants, with their
 // baseline state when there is one.
-func (r *gitopsReport) summary() string {
+func (r *changeReport) summary() string {
 	var s []string
 	for _, f := range r.Findings {
 		if !watched[f.Rule] && !strings.HasPrefix(f.Rule, "gitops-") {
@@ -130,18 +101,9 @@ func (r *gitopsReport) summary() string {
 	return strings.Join(s, " ")
 }
 
-func (r *gitopsReport) targets() string {
-	var s []string
-	for _, t := range r.Targets {
-		s = append(s, t.Dir)
-	}
-	sort.Strings(s)
-	return strings.Join(s, " ")
-}
-
 func TestGitOpsRepositoryFullLint(t *testing.T) {
 	g := gitopsRepo(t)
-	code, r := g.gitopsLint()
+	code, r, _ := g.lint()
 	if len(r.Errors) != 0 {
 		t.Fatalf("errors: %+v", r.Errors)
 	}
@@ -200,7 +162,7 @@ func TestGitOpsChangeAffectsVariants(t *testing.T) {
 				}
 				return
 			}
-			_, r := g.gitopsLint("--base", base)
+			_, r, _ := g.lint("--base", base)
 			if got := r.targets(); got != tt.wantTargets {
 				t.Errorf("targets = %q, want %q", got, tt.wantTargets)
 			}

@@ -38,7 +38,7 @@ func (r *resolver) applicationSet(d *doc) {
 	}
 	seen := map[string]bool{}
 	for _, p := range params {
-		app := cloneNode(tmpl)
+		app := render.CloneNode(tmpl)
 		substitute(app, p, goTmpl)
 		name := str(app, "metadata", "name")
 		switch {
@@ -216,18 +216,4 @@ func scalarString(v any, orig string) string {
 		return fmt.Sprint(v)
 	}
 	return orig
-}
-
-// cloneNode deep-copies a node tree (aliases keep pointing at the
-// originals, which is fine for reading).
-func cloneNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, e := range n.Content {
-		c.Content[i] = cloneNode(e)
-	}
-	return &c
 }

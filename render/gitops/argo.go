@@ -252,7 +252,7 @@ func (r *resolver) exists(file string) bool {
 // each count a number: Argo CD takes "3" (a templated count is always a
 // string) where kustomize wants 3.
 func intCounts(n *yaml.Node) *yaml.Node {
-	c := cloneNode(n)
+	c := render.CloneNode(n)
 	for _, e := range c.Content {
 		if v := child(e, "count"); v != nil && v.Kind == yaml.ScalarNode {
 			if _, err := strconv.Atoi(strings.TrimSpace(v.Value)); err == nil {

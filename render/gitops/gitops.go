@@ -316,7 +316,7 @@ func (r *resolver) applied(d *doc) *doc {
 		return d
 	}
 	o := *d.obj
-	o.Node = cloneNode(d.obj.Node)
+	o.Node = render.CloneNode(d.obj.Node)
 	if k.Substitute != nil && !render.SubstitutionDisabled(&o) {
 		if _, _, err := render.SubstituteVariables(o.Node, k.Substitute); err != nil {
 			return d // the Kustomization's render reports it

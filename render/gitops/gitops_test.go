@@ -373,14 +373,7 @@ spec:
 
 func TestFluxKustomization(t *testing.T) {
 	objs := map[string]string{
-		"clusters/prod/sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://github.com/acme/platform
----
+		"clusters/prod/sync.yaml": fluxSystem + `---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -648,7 +641,7 @@ func TestApplicationSetBound(t *testing.T) {
 // by the kustomization that lists the release, chart valuesFiles.
 func TestFluxConfigSources(t *testing.T) {
 	objs := map[string]string{
-		"clusters/prod/sync.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/acme/platform\n",
+		"clusters/prod/sync.yaml": fluxSystem,
 		"clusters/prod/kustomization.yaml": `resources: [apps.yaml]
 configMapGenerator:
   - name: cluster-vars
@@ -761,14 +754,7 @@ spec:
 // ${VAR}, the ConfigMap of its valuesFrom moved to the target namespace.
 func TestFluxAppliedObjects(t *testing.T) {
 	objs := map[string]string{
-		"clusters/prod/flux.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://github.com/acme/platform
----
+		"clusters/prod/flux.yaml": fluxSystem + `---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -919,7 +905,7 @@ func TestRescanOrder(t *testing.T) {
 	objs := map[string]string{
 		"flux/a/cm.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n  namespace: web\ndata:\n  values.yaml: 'port: 1'\n",
 		"flux/a-b/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n  namespace: web\ndata:\n  values.yaml: 'port: 2'\n",
-		"x/release.yaml":   "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/acme/platform\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: web\nspec:\n  chart:\n    spec:\n      chart: charts/web\n      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n  valuesFrom:\n    - kind: ConfigMap\n      name: v\n",
+		"x/release.yaml":   fluxSystem + "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: web\nspec:\n  chart:\n    spec:\n      chart: charts/web\n      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n  valuesFrom:\n    - kind: ConfigMap\n      name: v\n",
 	}
 	fsys := repo(objs)
 	opts := Options{RepoURLs: []string{thisRepo}, Under: "."}
@@ -931,3 +917,6 @@ func TestRescanOrder(t *testing.T) {
 		t.Errorf("scan picks %v, rescan %v; want flux/a-b/cm.yaml (first by path) for both", f[0].Values, g[0].Values)
 	}
 }
+
+// fluxSystem is the flux-system GitRepository of this repository.
+const fluxSystem = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/acme/platform\n"

@@ -455,25 +455,9 @@ func locate(file string, lines []string, text string) render.Location {
 	return render.Location{File: file}.Normalize()
 }
 
-// child returns the value node of key k in mapping n, or nil.
-func child(n *yaml.Node, k string) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == k {
-			v := n.Content[i+1]
-			for v != nil && v.Kind == yaml.AliasNode {
-				v = v.Alias
-			}
-			return v
-		}
-	}
-	return nil
-}
+// child returns the value node of key k in mapping n (aliases resolved),
+// or nil.
+func child(n *yaml.Node, k string) *yaml.Node { return render.MapValue(n, k) }
 
 // at returns the node at keys below n.
 func at(n *yaml.Node, keys ...string) *yaml.Node {

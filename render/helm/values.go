@@ -63,7 +63,7 @@ func readValues(fsys fs.FS, layers []render.ValuesLayer) (map[string]any, error)
 			if err := l.Node.Decode(&v); err != nil {
 				return nil, fmt.Errorf("%s:%d: values: %v", l.File, l.Node.Line, err)
 			}
-			v, _ = normalizeValues(v).(map[string]any)
+			v, _ = render.Normalize(v).(map[string]any)
 		default:
 			var err error
 			if v, err = readValuesFile(fsys, l.File); err != nil {
@@ -84,30 +84,6 @@ func layerName(l render.ValuesLayer) string {
 		return "the values in " + l.File
 	}
 	return l.File
-}
-
-// normalizeValues turns the map[any]any of non-string keys into
-// map[string]any, recursively, as Helm's values need.
-func normalizeValues(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = normalizeValues(e)
-		}
-		return t
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[fmt.Sprint(k)] = normalizeValues(e)
-		}
-		return m
-	case []any:
-		for i, e := range t {
-			t[i] = normalizeValues(e)
-		}
-		return t
-	}
-	return v
 }
 
 // readValuesFile reads one values file of the repository.

@@ -100,7 +100,7 @@ func newOverlay(fsys fs.FS, ovDir, dir string, d *render.Deployment) (*overlay, 
 	add("resources", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: up + dir}}})
 	var srcs []*yaml.Node // the source node of each field, in doc order
 	for _, f := range d.Kustomize.Fields {
-		n := cloneNode(f.Node)
+		n := render.CloneNode(f.Node)
 		// Paths in the options are relative to the deployed folder.
 		switch f.Key {
 		case "components":
@@ -111,7 +111,7 @@ func newOverlay(fsys fs.FS, ovDir, dir string, d *render.Deployment) (*overlay, 
 			}
 		case "patches":
 			for i, p := range n.Content {
-				if pn := mapChild(p, "path"); pn != nil {
+				if pn := render.MapValue(p, "path"); pn != nil {
 					file := path.Join(dir, pn.Value)
 					b, err := fs.ReadFile(fsys, file)
 					if err != nil {
@@ -256,28 +256,4 @@ type overlayLocator struct {
 
 func (l overlayLocator) Locate(p render.Path) render.Location {
 	return l.ov.locate(l.inner.Locate(p))
-}
-
-func cloneNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, e := range n.Content {
-		c.Content[i] = cloneNode(e)
-	}
-	return &c
-}
-
-func mapChild(n *yaml.Node, k string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == k {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
