@@ -257,3 +257,18 @@ type overlayLocator struct {
 func (l overlayLocator) Locate(p render.Path) render.Location {
 	return l.ov.locate(l.inner.Locate(p))
 }
+
+// Related implements render.RelatedLocator with the inner locator's
+// related locations, moved out of the overlay like Locate's.
+func (l overlayLocator) Related(p render.Path) []render.Related {
+	rl, ok := l.inner.(render.RelatedLocator)
+	if !ok {
+		return nil
+	}
+	var out []render.Related
+	for _, r := range rl.Related(p) {
+		r.Location = l.ov.locate(r.Location)
+		out = append(out, r)
+	}
+	return out
+}

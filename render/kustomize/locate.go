@@ -54,6 +54,32 @@ func (l objectLocator) Locate(p render.Path) render.Location {
 	return l.fallback.Locate(p)
 }
 
+var _ render.RelatedLocator = objectLocator{}
+
+// Related implements render.RelatedLocator: for a path that a patch or a
+// transformer entry sets, the resource's own document (the base the patch
+// changes), where the field is or would be.
+func (l objectLocator) Related(p render.Path) []render.Related {
+	if l.origin == nil || l.structural(p) {
+		return nil
+	}
+	patched := false
+	for _, s := range l.sources {
+		if _, ok := s.locate(p, l.node); ok {
+			patched = true
+			break
+		}
+	}
+	if !patched {
+		return nil
+	}
+	base := l.fallback.Locate(p)
+	if base.File == "" || base == l.Locate(p) {
+		return nil
+	}
+	return []render.Related{{Location: base, Message: "resource defined here"}}
+}
+
 // structural reports whether p names a structural node (the object, a spine
 // key, a list element) that the object's own document has. Such a path stays
 // in the document even when a patch names it too, to reach what is inside.
