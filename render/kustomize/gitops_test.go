@@ -110,6 +110,20 @@ func TestArgoKustomizeOptions(t *testing.T) {
 	}
 }
 
+// A finding at an option of the Application names the resource's own
+// line in the base as related.
+func TestArgoKustomizeRelated(t *testing.T) {
+	vs := renderDeployed(t, deployedRepo(deployedApp), "apps/api")
+	o := vs[0].Objects[0]
+	rel := o.Locator.(render.RelatedLocator).Related(render.MustPath("spec.template.spec.containers[name=api].image"))
+	if len(rel) != 1 || rel[0].Location.File != "apps/api/deploy.yaml" || rel[0].Location.Line != 11 || rel[0].Value {
+		t.Errorf("related = %+v, want the image line of the base", rel)
+	}
+	if rel := o.Locator.(render.RelatedLocator).Related(render.MustPath("spec.template.spec.containers[name=api].name")); len(rel) != 0 {
+		t.Errorf("a field of the base has related %+v", rel)
+	}
+}
+
 func TestArgoKustomizeBadPatch(t *testing.T) {
 	app := strings.Replace(deployedApp, "                  hostNetwork: true", "                  hostNetwork: [", 1)
 	vs := renderDeployed(t, deployedRepo(app), "apps/api")
