@@ -15,7 +15,7 @@ test: tools vet race
 # and the CLI's multi-target tests under the race detector.
 race:
 	$(GO) test -race ./lint ./render/...
-	$(GO) test -race -run 'TestGolden|TestChange|TestShards|TestConfig|TestLocations' ./cmd/prodlint
+	$(GO) test -race -run 'TestGolden|TestChange|TestShards|TestConfig|TestLocations|TestGitOps' ./cmd/prodlint
 
 tools:
 	./scripts/install-test-tools.sh
