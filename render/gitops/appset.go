@@ -74,12 +74,40 @@ func (r *resolver) generator(d *doc, g *yaml.Node, gp render.Path) ([]map[string
 		}
 		return out, true
 	}
-	if gg := child(g, "git"); gg != nil && len(items(gg, "directories")) > 0 {
+	if gg := child(g, "git"); gg != nil && (len(items(gg, "directories")) > 0 || len(items(gg, "files")) > 0) {
 		if !r.isThisRepo(str(gg, "repoURL")) {
 			r.problem(d, NotRendered, gp.Key("git").Key("repoURL"), "%s", r.notThisRepo(str(gg, "repoURL")))
 			return nil, false
 		}
+		if len(items(gg, "files")) > 0 {
+			return r.gitFiles(d, gg), true
+		}
 		return r.gitDirectories(d, gg), true
+	}
+	if m := child(g, "matrix"); m != nil {
+		gs := items(m, "generators")
+		if len(gs) != 2 {
+			r.note(d.obj.File, "ApplicationSet %s: a matrix generator needs two generators; its applications are not rendered", d.obj.Name)
+			return nil, false
+		}
+		a, ok := r.generator(d, gs[0], gp.Key("matrix").Key("generators").Index(0))
+		if !ok {
+			return nil, false
+		}
+		b, ok := r.generator(d, gs[1], gp.Key("matrix").Key("generators").Index(1))
+		if !ok {
+			return nil, false
+		}
+		var out []map[string]any
+		for _, pa := range a {
+			for _, pb := range b {
+				out = append(out, mergeParams(pa, pb))
+				if len(out) > maxGenerated {
+					return out, true
+				}
+			}
+		}
+		return out, true
 	}
 	kind := "unknown"
 	if g.Kind == yaml.MappingNode && len(g.Content) > 0 {
@@ -144,6 +172,107 @@ func (r *resolver) gitDirectories(d *doc, g *yaml.Node) []map[string]any {
 }
 
 var nonAlnum = regexp.MustCompile(`[^a-zA-Z0-9-]`)
+
+// gitFiles evaluates a Git files generator over this repository: the
+// fields of each matching JSON or YAML file, and its path.
+func (r *resolver) gitFiles(d *doc, g *yaml.Node) []map[string]any {
+	files := map[string]bool{}
+	for _, e := range items(g, "files") {
+		pat := strings.TrimPrefix(path.Clean("./"+str(e, "path")), "./")
+		matches, err := fs.Glob(r.fsys, pat)
+		if err != nil {
+			r.note(d.obj.File, "ApplicationSet %s: file pattern %q: %v", d.obj.Name, pat, err)
+		}
+		for _, m := range matches {
+			if str(e, "exclude") == "true" {
+				files[m] = false
+			} else if _, seen := files[m]; !seen {
+				files[m] = true
+			}
+		}
+	}
+	var names []string
+	for f, keep := range files {
+		if keep {
+			names = append(names, f)
+		}
+	}
+	sort.Strings(names)
+	var out []map[string]any
+	for _, f := range names {
+		b, err := fs.ReadFile(r.fsys, f)
+		if err != nil || render.TooBig(b) != "" {
+			continue
+		}
+		var content map[string]any
+		if yaml.Unmarshal(b, &content) != nil || content == nil {
+			r.note(d.obj.File, "ApplicationSet %s: %s is not a YAML or JSON object; it generates no application", d.obj.Name, f)
+			continue
+		}
+		content, _ = render.Normalize(content).(map[string]any)
+		dir := path.Dir(f)
+		segs := strings.Split(dir, "/")
+		segsAny := make([]any, len(segs))
+		for i, s := range segs {
+			segsAny[i] = s
+		}
+		pathParams := map[string]any{
+			"path": dir, "basename": path.Base(dir), "filename": path.Base(f),
+			"basenameNormalized": nonAlnum.ReplaceAllString(path.Base(dir), "-"),
+			"filenameNormalized": nonAlnum.ReplaceAllString(path.Base(f), "-"),
+			"segments":           segsAny,
+		}
+		m := map[string]any{}
+		for k, v := range content {
+			m[k] = v
+		}
+		m["path"] = dir
+		for k, v := range pathParams {
+			if k != "path" && k != "segments" {
+				m["path."+k] = v
+			}
+		}
+		for i, s := range segs {
+			m["path["+strconv.Itoa(i)+"]"] = s
+		}
+		goCtx := map[string]any{}
+		for k, v := range content {
+			goCtx[k] = v
+		}
+		goCtx["path"] = pathParams
+		m["\x00go"] = goCtx
+		out = append(out, m)
+	}
+	return out
+}
+
+// mergeParams combines the parameters of the two generators of a matrix.
+func mergeParams(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if k == "\x00go" {
+			continue
+		}
+		out[k] = v
+	}
+	ga, _ := a["\x00go"].(map[string]any)
+	gb, _ := b["\x00go"].(map[string]any)
+	if ga != nil || gb != nil {
+		g := map[string]any{}
+		for _, src := range []map[string]any{a, ga, b, gb} {
+			for k, v := range src {
+				if k != "\x00go" && !strings.ContainsAny(k, ".[") {
+					g[k] = v
+				}
+			}
+		}
+		out["\x00go"] = g
+	}
+	return out
+}
 
 // Placeholders of ApplicationSet templates.
 var (

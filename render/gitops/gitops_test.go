@@ -920,3 +920,65 @@ func TestRescanOrder(t *testing.T) {
 
 // fluxSystem is the flux-system GitRepository of this repository.
 const fluxSystem = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/acme/platform\n"
+
+// The Git files generator reads the fields of each matching file; a
+// matrix combines two generators.
+func TestApplicationSetFilesAndMatrix(t *testing.T) {
+	set := `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: fleet
+spec:
+  generators:
+    - matrix:
+        generators:
+          - git:
+              repoURL: https://github.com/acme/platform
+              revision: HEAD
+              files:
+                - path: clusters/*/config.yaml
+          - list:
+              elements:
+                - app: web
+  template:
+    metadata:
+      name: '{{app}}-{{cluster.name}}'
+    spec:
+      source:
+        repoURL: https://github.com/acme/platform
+        path: charts/{{app}}
+        helm:
+          parameters:
+            - name: replicas
+              value: '{{cluster.replicas}}'
+      destination:
+        name: '{{path.basename}}'
+        namespace: '{{app}}'
+`
+	p := resolve(t, map[string]string{
+		"apps/fleet.yaml":             set,
+		"clusters/eu/config.yaml":     "cluster:\n  name: eu-prod\n  replicas: 3\n",
+		"clusters/us/config.yaml":     "cluster:\n  name: us-prod\n  replicas: 1\n",
+		"clusters/broken/config.yaml": "- not an object\n",
+	})
+	ds := deployments(p, "charts/web")
+	var got []string
+	for _, d := range ds {
+		got = append(got, fmt.Sprintf("%s replicas=%v", d.Name, layerValues(t, d.Values[0])["replicas"]))
+	}
+	want := []string{"Application web-eu-prod (ApplicationSet fleet) replicas=3", "Application web-us-prod (ApplicationSet fleet) replicas=1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("deployments = %q, want %q", got, want)
+	}
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "clusters/broken/config.yaml is not a YAML or JSON object") {
+		t.Errorf("notes = %q", p.Notes)
+	}
+	// The same with goTemplate.
+	goSet := strings.NewReplacer("spec:\n  generators:", "spec:\n  goTemplate: true\n  generators:",
+		"'{{app}}-{{cluster.name}}'", "'{{ .app }}-{{ .cluster.name }}'", "charts/{{app}}", "charts/{{.app}}",
+		"'{{cluster.replicas}}'", "'{{ .cluster.replicas }}'", "'{{path.basename}}'", "'{{ .path.basename }}'", "'{{app}}'", "'{{.app}}'").Replace(set)
+	p = resolve(t, map[string]string{"apps/fleet.yaml": goSet, "clusters/eu/config.yaml": "cluster:\n  name: eu-prod\n  replicas: 3\n"})
+	if ds := deployments(p, "charts/web"); len(ds) != 1 || ds[0].Name != "Application web-eu-prod (ApplicationSet fleet)" || ds[0].Namespace != "web" {
+		t.Errorf("goTemplate deployments = %+v", ds)
+	}
+}
