@@ -126,10 +126,6 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 		}
 	}
 	r.targets = slices.Clone(targets)
-	r.byDir = map[string][]int{}
-	for i, t := range r.targets {
-		r.byDir[t.Dir] = append(r.byDir[t.Dir], i)
-	}
 	r.hidden = map[string]bool{}
 	for _, c := range idx.templated {
 		if !slices.ContainsFunc(r.targets, func(t render.Target) bool { return t.Kind == render.Helm && t.Dir == c }) {
@@ -270,7 +266,6 @@ type resolver struct {
 	urls    []string
 	plan    *Plan
 	targets []render.Target
-	byDir   map[string][]int
 	// hidden are the app-of-apps charts outside the targets given to
 	// Resolve (outside the linted folder, or not affected by a change):
 	// they are rendered to find their GitOps objects, not returned.
