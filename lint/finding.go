@@ -126,8 +126,17 @@ func (f *Finding) Text() string {
 	if f.Hook != "" {
 		s += " (helm hook " + f.Hook + ")"
 	}
-	// The variants of the finding and of the other targets it merges
-	// (the deployments of two kustomize bases by one ApplicationSet).
+	if vs := f.Labels(); len(vs) > 0 {
+		s += " [" + strings.Join(vs, ", ") + "]"
+	}
+	return s
+}
+
+// Labels are the variants a finding is reported for: its own and those of
+// the other targets it merges (the deployments of two kustomize bases by
+// one ApplicationSet), with values.yaml for the default variant of a chart;
+// none when every variant has it.
+func (f *Finding) Labels() []string {
 	var vs []string
 	for _, v := range f.Variants {
 		if v == "" {
@@ -135,17 +144,17 @@ func (f *Finding) Text() string {
 		}
 		vs = append(vs, v)
 	}
-	if len(vs) > 0 {
-		for _, o := range f.Also {
-			for _, v := range o.Variants {
-				if v != "" && !slices.Contains(vs, v) {
-					vs = append(vs, v)
-				}
+	if len(vs) == 0 {
+		return nil
+	}
+	for _, o := range f.Also {
+		for _, v := range o.Variants {
+			if v != "" && !slices.Contains(vs, v) {
+				vs = append(vs, v)
 			}
 		}
-		s += " [" + strings.Join(vs, ", ") + "]"
 	}
-	return s
+	return vs
 }
 
 // fingerprint hashes what identifies a problem and never line numbers.

@@ -514,6 +514,8 @@ func mergeTargets(fs []Finding) []Finding {
 			m.Variants = appendUnique(m.Variants, f.Variants...)
 			sort.Strings(m.Variants)
 		}
+		// The other target's related places (its base line) stay too.
+		m.Related = appendRelated(m.Related, f.Related...)
 		m.Also = append(m.Also, Occurrence{Target: f.Target, TargetKind: f.TargetKind, Variants: f.Variants, Object: f.Object, Fingerprint: f.Fingerprint})
 		if f.Fingerprint < m.Fingerprint {
 			m.Fingerprint = f.Fingerprint

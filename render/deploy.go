@@ -62,6 +62,10 @@ type ValuesLayer struct {
 	Values map[string]any
 	// Optional layers whose File is missing are skipped.
 	Optional bool
+	// Origins are where the values of some scalars of Node were set
+	// (a Flux post-build variable substituted into a HelmRelease's values),
+	// by node.
+	Origins map[*yaml.Node][]Related
 }
 
 // KustomizeOverlay is a kustomization that a deployment puts on top of a

@@ -405,7 +405,7 @@ func result(f *lint.Finding, ruleIndex int) *sarif.Result {
 	if f.Hook != "" {
 		props.Add("hook", f.Hook)
 	}
-	if vs := variants(f.Variants); len(vs) > 0 {
+	if vs := variants(f); len(vs) > 0 {
 		props.Add("variants", vs)
 	}
 
@@ -434,20 +434,14 @@ func result(f *lint.Finding, ruleIndex int) *sarif.Result {
 		WithProperties(props)
 }
 
-// variants names a finding's variants as Finding.Text does: the default
-// variant is "values.yaml". A finding of a target without variants has none.
-func variants(vs []string) []string {
-	if len(vs) == 0 || len(vs) == 1 && vs[0] == "" {
+// variants names a finding's variants as Finding.Text does (Labels), with
+// the other targets' it merges; a finding of a target without variants, or
+// of the default variant alone, has none.
+func variants(f *lint.Finding) []string {
+	if len(f.Variants) == 1 && f.Variants[0] == "" && len(f.Also) == 0 {
 		return nil
 	}
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		if v == "" {
-			v = "values.yaml"
-		}
-		out[i] = v
-	}
-	return out
+	return f.Labels()
 }
 
 // errorLocation places a render error: in the file and line it names, else

@@ -141,7 +141,7 @@ func (r *resolver) argoHelm(d *doc, s *yaml.Node, sp render.Path, dir, name stri
 	}
 	// valuesObject replaces values (Argo CD uses one or the other).
 	if vo := child(h, "valuesObject"); vo != nil && vo.Kind == yaml.MappingNode {
-		dep.Values = append(dep.Values, render.ValuesLayer{File: d.obj.File, Node: vo})
+		dep.Values = append(dep.Values, render.ValuesLayer{File: d.obj.File, Node: vo, Origins: d.origins})
 	} else if v := child(h, "values"); v != nil {
 		if l, ok := r.embedded(d, v, hp.Key("values")); ok {
 			dep.Values = append(dep.Values, l)

@@ -131,7 +131,7 @@ func (r *resolver) helmRelease(d *doc) {
 		r.valuesFrom(d, vf, sp.Key("valuesFrom").Index(i), dep)
 	}
 	if v := child(spec, "values"); v != nil && v.Kind == yaml.MappingNode {
-		dep.Values = append(dep.Values, render.ValuesLayer{File: o.File, Node: v})
+		dep.Values = append(dep.Values, render.ValuesLayer{File: o.File, Node: v, Origins: d.origins})
 	}
 	r.deploy(render.Helm, dir, false, dep)
 }

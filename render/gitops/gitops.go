@@ -312,12 +312,26 @@ func (r *resolver) applied(d *doc) *doc {
 	}
 	o := *d.obj
 	o.Node = render.CloneNode(d.obj.Node)
+	var origins map[*yaml.Node][]render.Related
 	if k.Substitute != nil && !render.SubstitutionDisabled(&o) {
-		if _, _, err := render.SubstituteVariables(o.Node, k.Substitute); err != nil {
+		subs, _, err := render.SubstituteVariables(o.Node, k.Substitute)
+		if err != nil {
 			return d // the Kustomization's render reports it
 		}
 		o.Name = str(o.Node, "metadata", "name")
 		o.Namespace = str(o.Node, "metadata", "namespace")
+		// Where the substituted values were set, for the values layers
+		// made of this object's nodes.
+		for n, vars := range subs {
+			for _, v := range vars {
+				if at, ok := k.SubstituteAt[v]; ok {
+					if origins == nil {
+						origins = map[*yaml.Node][]render.Related{}
+					}
+					origins[n] = append(origins[n], render.Related{Location: at, Message: "variable " + v + " set here", Value: len(vars) == 1})
+				}
+			}
+		}
 	}
 	if k.ForceNamespace {
 		o.Namespace = k.Namespace
@@ -325,6 +339,7 @@ func (r *resolver) applied(d *doc) *doc {
 	c := *d
 	c.obj = &o
 	c.deps = slices.Concat(d.deps, k.Deps)
+	c.origins = origins
 	return &c
 }
 

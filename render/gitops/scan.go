@@ -20,6 +20,9 @@ type doc struct {
 	// what its deployments also depend on: the chart folder and the
 	// dependencies of the chart's own deployment.
 	deps, depDirs []string
+	// origins are where substituted values of the object were set (the
+	// Flux post-build variables of the Kustomization that applies it).
+	origins map[*yaml.Node][]render.Related
 }
 
 // Index holds the objects of the repository that GitOps objects refer to.

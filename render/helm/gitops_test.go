@@ -186,3 +186,59 @@ func TestGitOpsMissingValuesFile(t *testing.T) {
 		t.Errorf("variants = %+v", vs)
 	}
 }
+
+// A HelmRelease value that a Flux post-build variable sets is located at
+// the variable: the release's line only uses it.
+func TestGitOpsFluxVariableInValues(t *testing.T) {
+	objs := `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: platform
+  namespace: flux-system
+spec:
+  url: https://github.com/acme/platform
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  path: ./releases
+  sourceRef: {kind: GitRepository, name: platform}
+  postBuild:
+    substitute:
+      REPLICAS: "1"
+`
+	fsys := deployedChart(objs)
+	fsys["releases/web.yaml"] = &fstest.MapFile{Data: []byte(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: shop
+spec:
+  chart:
+    spec:
+      chart: charts/web
+      sourceRef: {kind: GitRepository, name: platform, namespace: flux-system}
+  values:
+    replicas: ${REPLICAS}
+`)}
+	plan, err := gitops.Resolve(fsys, []render.Target{{Kind: render.Helm, Dir: "charts/web"}}, gitops.Options{RepoURLs: []string{"https://github.com/acme/platform"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := Renderer{}.Render(context.Background(), plan.Targets[0], render.Options{Root: "/repo", FS: fsys})
+	if err != nil || len(vs) != 1 || vs[0].Err != nil {
+		t.Fatalf("variants %+v, %v", vs, err)
+	}
+	d := find(t, vs[0], "Deployment", "web")
+	var got []string
+	for _, r := range d.Locator.(render.RelatedLocator).Related(render.MustPath("spec.replicas")) {
+		got = append(got, fmt.Sprintf("%s:%d %s %v", r.Location.File, r.Location.Line, r.Message, r.Value))
+	}
+	want := "[deploy/objects.yaml:19 variable REPLICAS set here true releases/web.yaml:12 value set here false]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("related = %v, want %s", got, want)
+	}
+}

@@ -40,6 +40,9 @@ type valueSources struct {
 	variant []string
 	// files maps the id of an inline values layer to its file.
 	files map[string]string
+	// origins are where some values of inline layers were set (Flux
+	// post-build variables), by value node.
+	origins map[*yaml.Node][]render.Related
 
 	mu      sync.Mutex
 	docs    map[string]*yaml.Node // parsed values files; nil when unreadable
@@ -66,6 +69,12 @@ func (j *job) valueSources(layers []render.ValuesLayer) *valueSources {
 		}
 		vs.docs[id], vs.files[id] = l.Node, l.File
 		vs.variant = append(vs.variant, id)
+		for n, rs := range l.Origins {
+			if vs.origins == nil {
+				vs.origins = map[*yaml.Node][]render.Related{}
+			}
+			vs.origins[n] = rs
+		}
 	}
 	return vs
 }
@@ -387,9 +396,16 @@ func (vs *valueSources) related(t *tmpl, line int, rendered string, val *yaml.No
 			r.Message = "part of the value set here"
 			r.Value = slices.Contains(vs.variant, pc.hit.file) && !vs.sameAsDefault(t, pc)
 		}
-		if !slices.ContainsFunc(out, func(o render.Related) bool { return o.Location == r.Location }) {
-			out = append(out, r)
+		// A value a Flux variable set: the variable is where it is set,
+		// the values line is only where it is used.
+		if origin := vs.origins[pc.hit.val]; len(origin) > 0 {
+			for _, o := range origin {
+				o.Value = o.Value && r.Value
+				out = appendRelatedOnce(out, o)
+			}
+			r.Value = false
 		}
+		out = appendRelatedOnce(out, r)
 	}
 	return out
 }
@@ -829,4 +845,12 @@ func scalarSpan(s string, start int, val *yaml.Node) (end, istart, iend int, ok 
 		}
 	}
 	return 0, 0, 0, false
+}
+
+// appendRelatedOnce appends r unless a related location of out is there.
+func appendRelatedOnce(out []render.Related, r render.Related) []render.Related {
+	if slices.ContainsFunc(out, func(o render.Related) bool { return o.Location == r.Location }) {
+		return out
+	}
+	return append(out, r)
 }
