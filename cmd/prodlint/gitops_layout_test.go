@@ -94,7 +94,7 @@ func TestGitOpsLayoutFindings(t *testing.T) {
 				"image-latest-tag apps/payments-dev.yaml:36 [Application payments-dev]",                              // parameter
 				"image-latest-tag apps/orders-staging.yaml:17 [Application orders-staging]",                          // kustomize images
 				"host-network apps/orders-staging.yaml:24 [Application orders-staging]",                              // kustomize patch
-				"single-replica apps/appsets/catalog.yaml:46 [Application catalog-staging (ApplicationSet catalog)]", // list generator
+				"single-replica apps/appsets/catalog.yaml:47 [Application catalog-staging (ApplicationSet catalog)]", // list generator
 				"gitops-source-missing apps/payments-canary.yaml:19 [Application root]",
 				"gitops-source-missing apps/search-staging.yaml:14 [Application root]",
 				"gitops-source-not-rendered apps/ingress-nginx.yaml:12 [Application root]",
@@ -119,7 +119,7 @@ func TestGitOpsLayoutFindings(t *testing.T) {
 				"exposed-service apps/production/billing/billing-values.yaml:12 [HelmRelease billing/billing]", // valuesFrom ConfigMap
 				"host-network apps/production/billing/billing-env-values.yaml:6 [HelmRelease billing/billing]", // valuesFrom configMapGenerator
 				"gitops-source-missing apps/production/billing/helmrelease.yaml:42 [Kustomization flux-system/billing]",
-				"image-latest-tag clusters/staging/apps.yaml:21 [Kustomization flux-system/podinfo]",       // images
+				"image-latest-tag clusters/staging/apps.yaml:22 [Kustomization flux-system/podinfo]",       // images
 				"privileged-container clusters/staging/apps.yaml:38 [Kustomization flux-system/podinfo]",   // patch
 				"single-replica clusters/staging/cluster-vars.yaml:16 [Kustomization flux-system/podinfo]", // substituteFrom variable
 				"gitops-chart-version-unpinned infrastructure/controllers/cert-manager.yaml:24 []",

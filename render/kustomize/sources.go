@@ -416,9 +416,20 @@ func (s imageSource) locate(p render.Path, obj *yaml.Node) (render.Location, boo
 		return render.Location{}, false
 	}
 	if n := imageName(v); n == s.name || s.newName != "" && n == s.newName {
-		return render.NodeLocation(s.file, firstKey(s.entry)), true
+		return render.NodeLocation(s.file, entryKey(s.entry, "newTag", "digest", "newName")), true
 	}
 	return render.Location{}, false
+}
+
+// entryKey returns the first of keys that the mapping entry has (the line a
+// person edits to change the value), else its first key.
+func entryKey(entry *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		if key, _ := mapGet(entry, k); key != nil {
+			return key
+		}
+	}
+	return firstKey(entry)
 }
 
 // imageName strips the tag and digest of an image reference.
@@ -455,7 +466,7 @@ func (s replicaSource) locate(p render.Path, obj *yaml.Node) (render.Location, b
 	if v, ok := valueAt(obj, p); !ok || v != s.count {
 		return render.Location{}, false
 	}
-	return render.NodeLocation(s.file, firstKey(s.entry)), true
+	return render.NodeLocation(s.file, entryKey(s.entry, "count")), true
 }
 
 // namespaceSource is a kustomization's namespace field.
