@@ -211,7 +211,7 @@ func TestStagingOverlay(t *testing.T) {
 	checkLocs(t, objs[0], []loc{
 		// images and replicas transformers.
 		{"spec.template.spec.containers[name=web].image", staging + "kustomization.yaml:12:5"}, // the newTag line of the images entry
-		{"spec.replicas", staging + "kustomization.yaml:15:5"}, // the count line of the replicas entry
+		{"spec.replicas", staging + "kustomization.yaml:15:5"},                                 // the count line of the replicas entry
 		// JSON 6902 operations: the op's path line, or the node in its value.
 		{"spec.template.spec.containers[name=web].securityContext", staging + "json-patch.yaml:2:3"},
 		{"spec.template.spec.containers[name=web].securityContext.runAsNonRoot", staging + "json-patch.yaml:4:5"},
