@@ -217,3 +217,80 @@ func TestGitOpsSuppressionOnValueLine(t *testing.T) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
 }
+
+// appOfAppsFiles add to the GitOps fixture a root Application that deploys
+// an app-of-apps chart, whose template makes one Application of charts/web
+// per environment of its values.
+func appOfAppsFiles(envs string) map[string]string {
+	files := gitopsFiles()
+	delete(files, "apps/web-staging.yaml")
+	delete(files, "apps/web-prod.yaml")
+	files["charts/root/Chart.yaml"] = "apiVersion: v2\nname: root\nversion: 1.0.0\n"
+	files["charts/root/values.yaml"] = "envs:\n" + envs
+	files["charts/root/templates/apps.yaml"] = `{{- range $env, $replicas := .Values.envs }}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web-{{ $env }}
+  namespace: argocd
+spec:
+  project: web
+  source:
+    repoURL: https://github.com/acme/platform.git
+    targetRevision: v1.0.0
+    path: charts/web
+    helm:
+      valuesObject:
+        replicas: {{ $replicas }}
+  destination:
+    namespace: {{ $env }}
+{{- end }}
+`
+	files["bootstrap/root.yaml"] = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n  project: platform\n  source:\n    repoURL: https://github.com/acme/platform.git\n    targetRevision: v1.0.0\n    path: charts/root\n  destination:\n    namespace: argocd\n"
+	return files
+}
+
+// A change under an app-of-apps deployment: the chart it deploys is
+// compared with the same deployments at the base, and a new environment in
+// the app-of-apps chart's values re-lints the chart it deploys.
+func TestGitOpsAppOfAppsChange(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		envs        string
+		change      map[string]string
+		wantTargets string
+		want        string
+	}{{
+		name:        "a label of the deployed chart: nothing new",
+		envs:        "  dev: 1\n",
+		change:      map[string]string{"charts/web/templates/deploy.yaml": strings.Replace(appOfAppsFiles("")["charts/web/templates/deploy.yaml"], "labels: {app: web}", "labels: {app: web, tier: front}", 1)},
+		wantTargets: "charts/web",
+		want:        "single-replica@charts/root/templates/apps.yaml[Application web-dev]:unchanged",
+	}, {
+		name:        "a new environment in the app-of-apps values",
+		envs:        "  dev: 2\n",
+		change:      map[string]string{"charts/root/values.yaml": "envs:\n  dev: 2\n  prod: 1\n"},
+		wantTargets: "charts/root charts/web",
+		want:        "single-replica@charts/root/templates/apps.yaml[Application web-prod]:new",
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGitRepo(t, appOfAppsFiles(tt.envs))
+			if _, err := g.repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{"git@github.com:acme/platform.git"}}); err != nil {
+				t.Fatal(err)
+			}
+			base := g.commit("noop")
+			g.write(tt.change)
+			_, r, _ := g.lint("--base", base)
+			if r == nil {
+				t.Fatal("nothing linted")
+			}
+			if got := r.targets(); got != tt.wantTargets {
+				t.Errorf("targets = %q, want %q", got, tt.wantTargets)
+			}
+			if got := r.summary(); got != tt.want {
+				t.Errorf("findings = %q\nwant       %q", got, tt.want)
+			}
+		})
+	}
+}
