@@ -982,3 +982,22 @@ spec:
 		t.Errorf("goTemplate deployments = %+v", ds)
 	}
 }
+
+// A deployment depends on the sources it is resolved through: the
+// GitRepository, the HelmChart of a chartRef.
+func TestDeploymentDependsOnSources(t *testing.T) {
+	p := resolve(t, map[string]string{
+		"flux/repo.yaml":    fluxSystem,
+		"flux/chart.yaml":   "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: web\n  namespace: web\nspec:\n  chart: charts/web\n  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n  valuesFiles: [charts/web/values-prod.yaml]\n",
+		"flux/release.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: web\nspec:\n  chartRef: {kind: HelmChart, name: web}\n",
+	})
+	ds := deployments(p, "charts/web")
+	if len(ds) != 1 {
+		t.Fatalf("deployments = %+v", ds)
+	}
+	for _, f := range []string{"flux/release.yaml", "flux/chart.yaml", "flux/repo.yaml", "charts/web/values-prod.yaml"} {
+		if !slices.Contains(ds[0].Deps, f) {
+			t.Errorf("deps %v lack %s", ds[0].Deps, f)
+		}
+	}
+}
