@@ -183,7 +183,7 @@ func suppress(fsys fs.FS, findings []Finding, objSups []*suppression, files []st
 		// values, a Flux variable), which may become the finding's line.
 		places := []render.Location{f.Location}
 		for _, r := range f.Related {
-			if r.Value {
+			if r.Value || r.Sets {
 				places = append(places, r.Location)
 			}
 		}

@@ -55,6 +55,11 @@ type Related struct {
 	// Value marks the place that supplied the offending value (a values
 	// file key), which can become the primary location.
 	Value bool `json:"-"`
+	// Sets marks a place that sets the offending value, or a part of it,
+	// even when another place is the one to edit (a HelmRelease line that
+	// uses a Flux variable): a suppression comment there covers the
+	// finding.
+	Sets bool `json:"-"`
 }
 
 // RelatedLocator is implemented by locators that know more than one place

@@ -129,7 +129,7 @@ func (l varLocator) Related(p Path) []Related {
 	vars := l.subs[FindNode(l.obj, p)]
 	for _, v := range vars {
 		if loc, ok := l.at[v]; ok {
-			out = append(out, Related{Location: loc, Message: "variable " + v + " set here", Value: len(vars) == 1})
+			out = append(out, Related{Location: loc, Message: "variable " + v + " set here", Value: len(vars) == 1, Sets: true})
 		}
 	}
 	return out

@@ -328,7 +328,7 @@ func (r *resolver) applied(d *doc) *doc {
 					if origins == nil {
 						origins = map[*yaml.Node][]render.Related{}
 					}
-					origins[n] = append(origins[n], render.Related{Location: at, Message: "variable " + v + " set here", Value: len(vars) == 1})
+					origins[n] = append(origins[n], render.Related{Location: at, Message: "variable " + v + " set here", Value: len(vars) == 1, Sets: true})
 				}
 			}
 		}

@@ -131,7 +131,7 @@ func TestGitOpsDeployments(t *testing.T) {
 	if svc.Namespace != "web" || !svc.InReleaseNamespace {
 		t.Errorf("Service namespace %q", svc.Namespace)
 	}
-	if got := fmt.Sprint(svc.Locator.(render.RelatedLocator).Related(render.MustPath("spec.ports[0].port"))); got != "[{{charts/web/values-prod.yaml 1 1 1 5} value set here true}]" {
+	if got := fmt.Sprint(svc.Locator.(render.RelatedLocator).Related(render.MustPath("spec.ports[0].port"))); got != "[{{charts/web/values-prod.yaml 1 1 1 5} value set here true true}]" {
 		t.Errorf("Service port related %s", got)
 	}
 	if argo.Ref() != "Deployment web/web-prod" || flux.Ref() != "Deployment shop/web" {
@@ -235,9 +235,11 @@ spec:
 	d := find(t, vs[0], "Deployment", "web")
 	var got []string
 	for _, r := range d.Locator.(render.RelatedLocator).Related(render.MustPath("spec.replicas")) {
-		got = append(got, fmt.Sprintf("%s:%d %s %v", r.Location.File, r.Location.Line, r.Message, r.Value))
+		got = append(got, fmt.Sprintf("%s:%d %s value=%v sets=%v", r.Location.File, r.Location.Line, r.Message, r.Value, r.Sets))
 	}
-	want := "[deploy/objects.yaml:19 variable REPLICAS set here true releases/web.yaml:12 value set here false]"
+	// The release's line is not the one to edit, but a suppression there
+	// still covers the finding (Sets).
+	want := "[deploy/objects.yaml:19 variable REPLICAS set here value=true sets=true releases/web.yaml:12 value set here value=false sets=true]"
 	if fmt.Sprint(got) != want {
 		t.Errorf("related = %v, want %s", got, want)
 	}
