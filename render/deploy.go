@@ -76,6 +76,10 @@ type KustomizeOverlay struct {
 	// Lines its lines (for the positions inside block strings).
 	File  string
 	Lines []string
+	// Widths are the lengths of the strings that synthesized nodes of
+	// Fields were made from (an Argo CD image override "web=web:1.2"),
+	// for the span of their locations.
+	Widths map[*yaml.Node]int
 	// Fields are the kustomization fields to set, in order: namespace,
 	// namePrefix, nameSuffix, images, patches, components, labels,
 	// commonLabels, commonAnnotations, replicas. Each value node has its

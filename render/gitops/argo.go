@@ -216,6 +216,10 @@ func (r *resolver) argoKustomize(d *doc, s *yaml.Node, sp render.Path, dir strin
 			}
 			e := mapping(img, "name", name, "newName", newName, "newTag", m[3], "digest", m[4])
 			seq.Content = append(seq.Content, e)
+			if ov.Widths == nil {
+				ov.Widths = map[*yaml.Node]int{}
+			}
+			ov.Widths[e] = len(img.Value)
 		}
 		ov.Fields = append(ov.Fields, render.OverlayField{Key: "images", Node: seq})
 	}

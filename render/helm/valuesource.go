@@ -389,7 +389,11 @@ func (vs *valueSources) related(t *tmpl, line int, rendered string, val *yaml.No
 	single := len(parts) == 1 && !mixed
 	var out []render.Related
 	for _, pc := range parts {
-		r := render.Related{Location: render.NodeLocation(vs.fileOf(pc.hit.file), pc.hit.key), Message: "value set here", Value: true, Sets: true}
+		at := pc.hit.key
+		if v := pc.hit.val; v != nil && v.Line == at.Line && v.Column == at.Column {
+			at = v // a --set style key placed at its value: show the value
+		}
+		r := render.Related{Location: render.NodeLocation(vs.fileOf(pc.hit.file), at), Message: "value set here", Value: true, Sets: true}
 		if !single {
 			// Several keys make the value: each is a part; only the
 			// variant's own file can be where this variant differs.

@@ -70,6 +70,7 @@ type overlay struct {
 	src       string        // the GitOps object's file
 	def       int           // the object's line, for lines without a source
 	lines     map[int]shift // virtual line -> source line and column shift
+	widths    map[*yaml.Node]int
 	// copies are the patch files of the options, copied into the
 	// overlay's folder (kustomize loads patch files only from below it).
 	copies map[string]copied
@@ -82,10 +83,11 @@ type copied struct {
 }
 
 // shift places a virtual line in the source: its line, and the columns
-// moved by col, or at column col when abs.
+// moved by col, or at column col (width columns wide) when abs.
 type shift struct {
 	line, col int
 	abs       bool
+	width     int
 }
 
 // newOverlay writes the overlay kustomization of d over the target folder
@@ -130,7 +132,7 @@ func newOverlay(fsys fs.FS, ovDir, dir string, d *render.Deployment) (*overlay, 
 	if err != nil {
 		return nil, err
 	}
-	ov := &overlay{dir: ovDir, file: ovDir + "/kustomization.yaml", text: text, src: d.File, def: d.Line, lines: map[int]shift{}, copies: copies}
+	ov := &overlay{dir: ovDir, file: ovDir + "/kustomization.yaml", text: text, src: d.File, def: d.Line, lines: map[int]shift{}, copies: copies, widths: d.Kustomize.Widths}
 	var back yaml.Node
 	if err := yaml.Unmarshal(text, &back); err != nil || len(back.Content) == 0 {
 		return nil, fmt.Errorf("kustomize options of %s: %v", d.Name, err)
@@ -155,7 +157,7 @@ func (ov *overlay) pair(e, s *yaml.Node, emitted, srcLines []string) {
 	if synthesized(s) {
 		// Made from one string (an Argo CD image override): every line
 		// of it is that string.
-		ov.setAbs(e, s)
+		ov.setAbs(e, s, max(1, ov.widths[s]))
 		return
 	}
 	ov.set(e.Line, s.Line, s.Column-e.Column, false)
@@ -188,10 +190,10 @@ func synthesized(s *yaml.Node) bool {
 }
 
 // setAbs maps every line of emitted node e to the position of s.
-func (ov *overlay) setAbs(e, s *yaml.Node) {
-	ov.lines[e.Line] = shift{s.Line, s.Column, true} // wins over the enclosing list's shift
+func (ov *overlay) setAbs(e, s *yaml.Node, width int) {
+	ov.lines[e.Line] = shift{s.Line, s.Column, true, width} // wins over the enclosing list's shift
 	for _, c := range e.Content {
-		ov.setAbs(c, s)
+		ov.setAbs(c, s, width)
 	}
 }
 
@@ -220,7 +222,7 @@ func (ov *overlay) locate(l render.Location) render.Location {
 	}
 	out := render.Location{File: ov.src, Line: sh.line, Col: l.Col + sh.col, EndLine: sh.line, EndCol: l.EndCol + sh.col}
 	if sh.abs {
-		out.Col, out.EndCol = sh.col, sh.col+1
+		out.Col, out.EndCol = sh.col, sh.col+sh.width
 	}
 	if l.EndLine != l.Line {
 		out.EndLine, out.EndCol = sh.line, out.Col+1
