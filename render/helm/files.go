@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"strings"
 	"time"
 
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
@@ -42,9 +41,6 @@ import (
 // symlinks that fan out cannot make the walk explode.
 const maxEntries = 100_000
 
-// maxLinks bounds the symlinks followed to resolve one path, like ELOOP.
-const maxLinks = 40
-
 var utf8bom = []byte{0xEF, 0xBB, 0xBF}
 
 // errEscapes marks a path that a symlink leads outside the repository.
@@ -73,11 +69,8 @@ func fileError(file string, err error) error {
 }
 
 // resolve returns the repository path p with every symlink in it replaced by
-// its target, so that the result names no symlink. It fails with errEscapes
-// when a symlink leads outside the repository (an absolute target or too
-// many ".."). Over a file system that does not report symlinks (no
-// fs.ReadLinkFS) the path is returned cleaned, and the file system itself
-// must refuse symlinks that leave it.
+// its target (render.ResolvePath), so that the result names no symlink. It
+// fails with errEscapes when the path leads outside the repository.
 func resolve(fsys fs.FS, p string) (string, error) {
 	return resolveFrom(fsys, ".", p)
 }
@@ -85,43 +78,12 @@ func resolve(fsys fs.FS, p string) (string, error) {
 // resolveFrom resolves the relative path p inside the folder done, which
 // must already be free of symlinks.
 func resolveFrom(fsys fs.FS, done, p string) (string, error) {
-	todo := strings.Split(p, "/")
-	links := 0
-	for len(todo) > 0 {
-		c := todo[0]
-		todo = todo[1:]
-		switch c {
-		case "", ".":
-			continue
-		case "..":
-			if done == "." {
-				return "", errEscapes
-			}
-			done = path.Dir(done)
-			continue
-		}
-		next := path.Join(done, c)
-		fi, err := fs.Lstat(fsys, next)
-		if err != nil {
-			return "", err
-		}
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			done = next
-			continue
-		}
-		if links++; links > maxLinks {
-			return "", errors.New("too many levels of symbolic links")
-		}
-		target, err := fs.ReadLink(fsys, next)
-		if err != nil {
-			return "", err
-		}
-		if path.IsAbs(target) {
-			return "", errEscapes
-		}
-		todo = append(strings.Split(target, "/"), todo...)
+	real, err := render.ResolvePath(fsys, done, p)
+	var out *render.LeavesRepository
+	if errors.As(err, &out) {
+		return "", errEscapes
 	}
-	return done, nil
+	return real, err
 }
 
 // readRepoFile reads the repository file p through fsys, resolving its

@@ -39,9 +39,6 @@ func (e *escapeError) Error() string {
 // Unwrap makes an escape an errOutside.
 func (e *escapeError) Unwrap() error { return errOutside }
 
-// maxLinks bounds the symlinks followed to resolve one path.
-const maxLinks = 40
-
 // repoFS is a read-only filesys.FileSystem over the repository's fs.FS, so
 // that kustomize reads the work tree or a git revision alike and nothing
 // else.
@@ -109,56 +106,21 @@ func (f *repoFS) rel(p string) (string, error) {
 // repository, by an absolute target or too many "..", is an *escapeError.
 // A missing file is an error matching fs.ErrNotExist.
 func (f *repoFS) resolve(name string) (string, error) {
-	rl, ok := f.fsys.(fs.ReadLinkFS)
-	if !ok || name == "." {
+	if _, ok := f.fsys.(fs.ReadLinkFS); !ok || name == "." {
 		return name, nil
 	}
 	if !fs.ValidPath(name) {
 		return "", &fs.PathError{Op: "lstat", Path: name, Err: fs.ErrInvalid}
 	}
-	todo := strings.Split(name, "/")
-	done := "." // resolved, symlink-free prefix
-	var link *escapeError
-	links := 0
-	for len(todo) > 0 {
-		comp := todo[0]
-		todo = todo[1:]
-		switch comp {
-		case "", ".":
-			continue
-		case "..": // only from a symlink target
-			if done == "." {
-				if link == nil {
-					return "", &fs.PathError{Op: "lstat", Path: name, Err: errOutside}
-				}
-				return "", link
-			}
-			done = path.Dir(done)
-			continue
-		}
-		next := path.Join(done, comp)
-		fi, err := rl.Lstat(next)
-		if err != nil {
-			return "", err
-		}
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			done = next
-			continue
-		}
-		if links++; links > maxLinks {
-			return "", &fs.PathError{Op: "lstat", Path: name, Err: errors.New("too many levels of symbolic links")}
-		}
-		target, err := rl.ReadLink(next)
-		if err != nil {
-			return "", err
-		}
-		link = &escapeError{link: next, target: target}
-		if target == "" || filepath.IsAbs(target) || path.IsAbs(filepath.ToSlash(target)) || filepath.VolumeName(target) != "" {
-			return "", link
-		}
-		todo = append(strings.Split(filepath.ToSlash(target), "/"), todo...)
+	r, err := render.ResolvePath(f.fsys, ".", name)
+	var out *render.LeavesRepository
+	switch {
+	case !errors.As(err, &out):
+		return r, err
+	case out.Link == "":
+		return "", &fs.PathError{Op: "lstat", Path: name, Err: errOutside}
 	}
-	return done, nil
+	return "", &escapeError{link: out.Link, target: out.Target}
 }
 
 // target returns the resolved repository-relative path of p.
