@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/prodlint/prodlint/render"
+	"github.com/prodlint/prodlint/render/gitops"
 )
 
 // This file holds the helpers the rules about GitOps objects share: reading
@@ -14,38 +15,22 @@ import (
 // match API groups, not versions, so that every served version of a kind
 // (HelmRelease v2beta1, v2beta2 and v2) is linted alike.
 
-// API groups of the GitOps objects.
+// API groups of the GitOps objects (render/gitops reads the same objects).
 const (
-	argoGroup          = "argoproj.io"
-	fluxHelmGroup      = "helm.toolkit.fluxcd.io"
-	fluxKustomizeGroup = "kustomize.toolkit.fluxcd.io"
-	fluxSourceGroup    = "source.toolkit.fluxcd.io"
+	fluxHelmGroup      = gitops.FluxHelmGroup
+	fluxKustomizeGroup = gitops.FluxKustomizeGroup
+	fluxSourceGroup    = gitops.FluxSourceGroup
 )
 
 // fluxSourceKinds are the Flux sources that fetch from a URL.
 var fluxSourceKinds = []string{"GitRepository", "HelmRepository", "OCIRepository", "Bucket"}
 
-// isArgo reports whether o is an Argo CD object (argoproj.io) of one of
-// kinds.
-func isArgo(o *render.Object, kinds ...string) bool {
-	return apiGroup(o.APIVersion) == argoGroup && oneOf(o.Kind, kinds)
-}
-
-// isFlux reports whether o is a Flux object of group and of one of kinds,
-// or of any kind when none is given. Kustomize's own Kustomization
-// (kustomize.config.k8s.io) is not Flux's.
-func isFlux(o *render.Object, group string, kinds ...string) bool {
-	return apiGroup(o.APIVersion) == group && (len(kinds) == 0 || oneOf(o.Kind, kinds))
-}
-
-func oneOf(s string, list []string) bool {
-	for _, x := range list {
-		if s == x {
-			return true
-		}
-	}
-	return false
-}
+// isArgo reports whether o is an Argo CD object of one of kinds, and isFlux
+// whether o is of a Flux group and one of kinds (any kind when none).
+var (
+	isArgo = gitops.IsArgo
+	isFlux = gitops.IsFlux
+)
 
 // argoApp is the Application spec of an Argo CD Application, or the
 // template of the Applications an ApplicationSet generates.

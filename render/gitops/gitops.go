@@ -142,12 +142,12 @@ func (idx *Index) Resolve(fsys fs.FS, targets []render.Target, opts Options) *Pl
 		pending := idx.gitops[done:]
 		done = len(idx.gitops)
 		for _, d := range pending {
-			if isFlux(d.obj, "kustomize", "Kustomization") {
+			if IsFlux(d.obj, FluxKustomizeGroup, "Kustomization") {
 				r.resolveDoc(d)
 			}
 		}
 		for _, d := range pending {
-			if !isFlux(d.obj, "kustomize", "Kustomization") {
+			if !IsFlux(d.obj, FluxKustomizeGroup, "Kustomization") {
 				r.resolveDoc(r.applied(d))
 			}
 		}
@@ -178,13 +178,13 @@ func (r *resolver) resolveDoc(d *doc) {
 	r.plan.Objects++
 	r.used = nil
 	switch {
-	case isArgo(d.obj, "Application"):
+	case IsArgo(d.obj, "Application"):
 		r.application(d)
-	case isArgo(d.obj, "ApplicationSet"):
+	case IsArgo(d.obj, "ApplicationSet"):
 		r.applicationSet(d)
-	case isFlux(d.obj, "helm", "HelmRelease"):
+	case IsFlux(d.obj, FluxHelmGroup, "HelmRelease"):
 		r.helmRelease(d)
-	case isFlux(d.obj, "kustomize", "Kustomization"):
+	case IsFlux(d.obj, FluxKustomizeGroup, "Kustomization"):
 		r.fluxKustomization(d)
 	}
 }
@@ -352,13 +352,28 @@ func (r *resolver) newDeployment(d *doc, name string, line int) *render.Deployme
 	}
 }
 
-func isArgo(o *render.Object, kind string) bool {
-	return o.Kind == kind && strings.HasPrefix(o.APIVersion, "argoproj.io/")
+// API groups of the GitOps objects. The groups are matched, not the
+// versions, so that every served version of a kind (HelmRelease v2beta1,
+// v2beta2, v2) is read alike.
+const (
+	ArgoGroup           = "argoproj.io"
+	FluxHelmGroup       = "helm.toolkit.fluxcd.io"
+	FluxKustomizeGroup  = "kustomize.toolkit.fluxcd.io"
+	FluxSourceGroup     = "source.toolkit.fluxcd.io"
+	fluxExtensionsGroup = "source.extensions.fluxcd.io"
+)
+
+// IsArgo reports whether o is an Argo CD object of one of kinds.
+func IsArgo(o *render.Object, kinds ...string) bool {
+	return IsFlux(o, ArgoGroup, kinds...)
 }
 
-// isFlux matches Flux kinds by API group prefix: helm, kustomize, source.
-func isFlux(o *render.Object, group, kind string) bool {
-	return o.Kind == kind && strings.HasPrefix(o.APIVersion, group+".toolkit.fluxcd.io/")
+// IsFlux reports whether o is an object of the API group (a Flux group, or
+// any other) and of one of kinds, or of any kind when none is given.
+// Kustomize's own Kustomization (kustomize.config.k8s.io) is not Flux's.
+func IsFlux(o *render.Object, group string, kinds ...string) bool {
+	g, _, ok := strings.Cut(o.APIVersion, "/")
+	return ok && g == group && (len(kinds) == 0 || slices.Contains(kinds, o.Kind))
 }
 
 // problem records a problem with the object of d.

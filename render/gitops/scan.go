@@ -59,7 +59,7 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 // Markers that a file may hold an object the index needs; files without
 // any are not parsed.
 var (
-	gitopsMarkers = [][]byte{[]byte("argoproj.io/"), []byte("toolkit.fluxcd.io/"), []byte("source.extensions.fluxcd.io/")}
+	gitopsMarkers = [][]byte{[]byte(ArgoGroup + "/"), []byte("toolkit.fluxcd.io/"), []byte(fluxExtensionsGroup + "/")}
 	configMarkers = [][]byte{[]byte("ConfigMap"), []byte("Secret")}
 	kustMarkers   = [][]byte{[]byte("configMapGenerator"), []byte("secretGenerator"), []byte("namespace:")}
 )
@@ -321,13 +321,13 @@ func (idx *Index) insert(d *doc) bool {
 	switch {
 	case o.Kind == "ConfigMap" || o.Kind == "Secret":
 		idx.configs[o.Kind+" "+key] = append(idx.configs[o.Kind+" "+key], d)
-	case isFlux(o, "source", "GitRepository"):
+	case IsFlux(o, FluxSourceGroup, "GitRepository"):
 		idx.gitRepos[key] = append(idx.gitRepos[key], d)
-	case isFlux(o, "source", "HelmChart"):
+	case IsFlux(o, FluxSourceGroup, "HelmChart"):
 		idx.helmCharts[key] = append(idx.helmCharts[key], d)
-	case o.Kind == "ArtifactGenerator" && strings.HasPrefix(o.APIVersion, "source.extensions.fluxcd.io/"):
+	case IsFlux(o, fluxExtensionsGroup, "ArtifactGenerator"):
 		idx.artifactGens = append(idx.artifactGens, d)
-	case isArgo(o, "Application"), isArgo(o, "ApplicationSet"), isFlux(o, "helm", "HelmRelease"), isFlux(o, "kustomize", "Kustomization"):
+	case IsArgo(o, "Application", "ApplicationSet"), IsFlux(o, FluxHelmGroup, "HelmRelease"), IsFlux(o, FluxKustomizeGroup, "Kustomization"):
 		idx.gitops = append(idx.gitops, d)
 	default:
 		return false
