@@ -283,44 +283,53 @@ var (
 // substitute replaces the placeholders of the parameters p in every scalar
 // of n; placeholders it cannot evaluate stay as they are.
 func substitute(n *yaml.Node, p map[string]any, goTmpl bool) {
-	if n == nil {
-		return
-	}
-	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "{{") {
-		if goTmpl {
-			ctx := p
-			if g, ok := p["\x00go"].(map[string]any); ok {
-				ctx = g
+	var replace func(string) string
+	if goTmpl {
+		ctx := p
+		if g, ok := p["\x00go"].(map[string]any); ok {
+			ctx = g
+		}
+		replace = func(m string) string {
+			keys := strings.Split(goPlaceholder.FindStringSubmatch(m)[1], ".")
+			var cur any = ctx
+			for _, k := range keys {
+				mm, ok := cur.(map[string]any)
+				if !ok {
+					return m
+				}
+				if cur, ok = mm[k]; !ok {
+					return m
+				}
 			}
-			n.Value = goPlaceholder.ReplaceAllStringFunc(n.Value, func(m string) string {
-				keys := strings.Split(goPlaceholder.FindStringSubmatch(m)[1], ".")
-				var cur any = ctx
-				for _, k := range keys {
-					mm, ok := cur.(map[string]any)
-					if !ok {
-						return m
-					}
-					if cur, ok = mm[k]; !ok {
-						return m
-					}
-				}
-				return scalarString(cur, m)
-			})
-		} else {
-			flat := map[string]any{}
-			flatten("", p, flat)
-			n.Value = fastPlaceholder.ReplaceAllStringFunc(n.Value, func(m string) string {
-				k := fastPlaceholder.FindStringSubmatch(m)[1]
-				if v, ok := flat[k]; ok {
-					return scalarString(v, m)
-				}
-				return m
-			})
+			return scalarString(cur, m)
+		}
+	} else {
+		flat := map[string]any{} // once per parameter set, not per scalar
+		flatten("", p, flat)
+		replace = func(m string) string {
+			if v, ok := flat[fastPlaceholder.FindStringSubmatch(m)[1]]; ok {
+				return scalarString(v, m)
+			}
+			return m
 		}
 	}
-	for _, c := range n.Content {
-		substitute(c, p, goTmpl)
+	placeholder := fastPlaceholder
+	if goTmpl {
+		placeholder = goPlaceholder
 	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "{{") {
+			n.Value = placeholder.ReplaceAllStringFunc(n.Value, replace)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
 }
 
 // flatten turns nested parameters into dotted keys (values.size).
