@@ -60,8 +60,6 @@ type ValuesLayer struct {
 	// Values, when set, are the values to merge instead of decoding Node
 	// (--set style parameters, whose Node only carries positions).
 	Values map[string]any
-	// Optional layers whose File is missing are skipped.
-	Optional bool
 	// Origins are where the values of some scalars of Node were set
 	// (a Flux post-build variable substituted into a HelmRelease's values),
 	// by node.
@@ -96,8 +94,6 @@ type OverlayField struct {
 
 // Empty reports whether the overlay sets nothing.
 func (k *KustomizeOverlay) Empty() bool { return k == nil || len(k.Fields) == 0 }
-
-func (d *Deployment) String() string { return d.Name }
 
 // BlockLines returns, for a block scalar (|, >) or a quoted or plain string
 // node in a file whose lines are lines, the line and column in the file of

@@ -176,7 +176,7 @@ func TestGitOpsMissingValuesFile(t *testing.T) {
 	fsys := deployedChart("")
 	tg := render.Target{Kind: render.Helm, Dir: "charts/web", Deployments: []*render.Deployment{{
 		Name:   "Application web",
-		Values: []render.ValuesLayer{{File: "charts/web/values-eu.yaml"}, {File: "charts/web/values-us.yaml", Optional: true}},
+		Values: []render.ValuesLayer{{File: "charts/web/values-eu.yaml"}},
 	}}}
 	vs, err := Renderer{}.Render(context.Background(), tg, render.Options{Root: "/repo", FS: fsys})
 	if err != nil {

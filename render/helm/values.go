@@ -67,9 +67,6 @@ func readValues(fsys fs.FS, layers []render.ValuesLayer) (map[string]any, error)
 		default:
 			var err error
 			if v, err = readValuesFile(fsys, l.File); err != nil {
-				if l.Optional && errors.Is(err, fs.ErrNotExist) {
-					continue
-				}
 				return nil, err
 			}
 		}
@@ -96,7 +93,7 @@ func readValuesFile(fsys fs.FS, rel string) (map[string]any, error) {
 	case escapes(err):
 		return nil, fileError(rel, err)
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, notFoundError(rel)
+		return nil, fmt.Errorf("%s: values file not found", rel)
 	case err != nil:
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -152,9 +149,3 @@ func yamlFileError(file, msg string) error {
 	}
 	return fmt.Errorf("%s: invalid YAML: %s", file, msg)
 }
-
-// notFoundError is a values file that does not exist.
-type notFoundError string
-
-func (e notFoundError) Error() string        { return string(e) + ": values file not found" }
-func (e notFoundError) Is(target error) bool { return target == fs.ErrNotExist }
