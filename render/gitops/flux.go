@@ -103,7 +103,7 @@ func (r *resolver) helmRelease(d *doc) {
 	if ns == "" {
 		ns = o.Namespace
 	}
-	dep := r.newDeployment(d, "HelmRelease "+ref2(o), o.Node.Line)
+	dep := r.newDeployment(d, o.Ref(), o.Node.Line) // "HelmRelease ns/name"
 	dep.Namespace = ns
 	dep.ReleaseName = str(spec, "releaseName")
 	if dep.ReleaseName == "" {
@@ -134,14 +134,6 @@ func (r *resolver) helmRelease(d *doc) {
 		dep.Values = append(dep.Values, render.ValuesLayer{File: o.File, Node: v, Origins: d.origins})
 	}
 	r.deploy(render.Helm, dir, false, dep)
-}
-
-// ref2 names a namespaced object: "ns/name", or "name".
-func ref2(o *render.Object) string {
-	if o.Namespace != "" {
-		return o.Namespace + "/" + o.Name
-	}
-	return o.Name
 }
 
 // valuesFrom adds the values of one valuesFrom entry of a HelmRelease:
@@ -337,7 +329,7 @@ func (r *resolver) fluxKustomization(d *doc) {
 		r.problem(d, Missing, sp.Key("path"), "path %s is not a folder of manifests or a kustomization in this repository; fix the path", dir)
 		return
 	}
-	dep := r.newDeployment(d, "Kustomization "+ref2(o), o.Node.Line)
+	dep := r.newDeployment(d, o.Ref(), o.Node.Line) // "Kustomization ns/name"
 	if ns := str(spec, "targetNamespace"); ns != "" {
 		dep.Namespace, dep.ForceNamespace = ns, true
 	}
