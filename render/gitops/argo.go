@@ -57,7 +57,6 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 			r.problem(d, NotRendered, s.path.Key("chart"), "chart %s from %s is not fetched, so what %s deploys is not linted; lint the chart's repository", chart, repo, name)
 			continue
 		}
-		p := s.node
 		if child(s.node, "path") == nil && str(s.node, "ref") != "" {
 			continue // a ref-only source ($values)
 		}
@@ -69,9 +68,9 @@ func (r *resolver) appSpec(d *doc, app *yaml.Node, base render.Path, name, varia
 			r.problem(d, NotRendered, s.path.Key("plugin"), "a config management plugin renders %s and prodlint does not run plugins, so it is not linted; lint the plugin's output", name)
 			continue
 		}
-		dir := cleanPath(str(p, "path"))
+		dir := cleanPath(str(s.node, "path"))
 		if dir == "" {
-			r.problem(d, Missing, s.path.Key("path"), "path %q leaves the repository; use a path relative to the repository root", str(p, "path"))
+			r.problem(d, Missing, s.path.Key("path"), "path %q leaves the repository; use a path relative to the repository root", str(s.node, "path"))
 			continue
 		}
 		kind := r.kindAt(dir)
