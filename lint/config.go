@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // ConfigFile is the name of the configuration file at the repository root.
@@ -85,18 +87,10 @@ type WorkloadKind struct {
 	PodTemplate string `yaml:"podTemplate"`
 }
 
-// ConfigError is a problem in the configuration file, with its line.
-type ConfigError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *ConfigError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+// configError is a problem in the configuration file, at line (0 when it
+// has none): a *render.FileError, as every other file problem.
+func configError(file string, line int, msg string) error {
+	return &render.FileError{File: file, Line: line, Err: errors.New(msg)}
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+): (.*)`)
@@ -139,9 +133,9 @@ func configYAMLError(file string, err error) error {
 		msg = strings.Replace(msg, "not found in type lint.ChartSettings", "is not a chart setting (valuesFiles, releaseName, namespace)", 1)
 		msg = strings.Replace(msg, "not found in type lint.WorkloadKind", "is not a workload setting (apiVersion, kind, podTemplate)", 1)
 		msg = strings.Replace(msg, "not found in type lint.GitOpsSettings", "is not a gitops setting (repoURLs, production, disabled)", 1)
-		return &ConfigError{File: file, Line: line, Msg: msg}
+		return configError(file, line, msg)
 	}
-	return &ConfigError{File: file, Msg: "invalid YAML: " + msg}
+	return configError(file, 0, "invalid YAML: "+msg)
 }
 
 // validate checks what the YAML decoder cannot: rule ids and levels,
@@ -151,10 +145,10 @@ func (s *Settings) validate(doc *yaml.Node) error {
 		for i := 0; i+1 < len(rules.Content); i += 2 {
 			k, v := rules.Content[i], rules.Content[i+1]
 			if _, ok := Lookup(k.Value); !ok {
-				return &ConfigError{s.File, k.Line, fmt.Sprintf("unknown rule %q; run \"prodlint rules\" to list them", k.Value)}
+				return configError(s.File, k.Line, fmt.Sprintf("unknown rule %q; run \"prodlint rules\" to list them", k.Value))
 			}
 			if _, _, err := ruleLevel(v.Value); err != nil {
-				return &ConfigError{s.File, v.Line, fmt.Sprintf("rule %s: %v", k.Value, err)}
+				return configError(s.File, v.Line, fmt.Sprintf("rule %s: %v", k.Value, err))
 			}
 		}
 	}
@@ -162,14 +156,14 @@ func (s *Settings) validate(doc *yaml.Node) error {
 		for _, n := range ex.Content {
 			re, err := globRegexp(n.Value)
 			if err != nil {
-				return &ConfigError{s.File, n.Line, fmt.Sprintf("exclude %q: %v", n.Value, err)}
+				return configError(s.File, n.Line, fmt.Sprintf("exclude %q: %v", n.Value, err))
 			}
 			s.exclude = append(s.exclude, re)
 		}
 	}
 	if kv := child(doc, "kubeVersion"); kv != nil {
 		if _, ok := NormalizeKubeVersion(kv.Value); !ok {
-			return &ConfigError{s.File, kv.Line, fmt.Sprintf("kubeVersion %q: use a Kubernetes version such as 1.34", kv.Value)}
+			return configError(s.File, kv.Line, fmt.Sprintf("kubeVersion %q: use a Kubernetes version such as 1.34", kv.Value))
 		}
 	}
 	if ws := child(doc, "workloads"); ws != nil {
@@ -180,17 +174,17 @@ func (s *Settings) validate(doc *yaml.Node) error {
 			}
 			group, _, _ := strings.Cut(w.APIVersion, "/")
 			if !strings.Contains(w.APIVersion, "/") || w.Kind == "" || w.PodTemplate == "" {
-				return &ConfigError{s.File, line, "a workload needs apiVersion (group/version), kind and podTemplate (such as spec.template)"}
+				return configError(s.File, line, "a workload needs apiVersion (group/version), kind and podTemplate (such as spec.template)")
 			}
 			if err := RegisterWorkloadKind(group, w.Kind, w.PodTemplate); err != nil {
-				return &ConfigError{s.File, line, err.Error()}
+				return configError(s.File, line, err.Error())
 			}
 		}
 	}
 	if p := child(child(doc, "gitops"), "production"); p != nil && p.Value != "" {
 		re, err := regexp.Compile(p.Value)
 		if err != nil {
-			return &ConfigError{s.File, p.Line, fmt.Sprintf("gitops.production %q is not a regular expression: %v", p.Value, err)}
+			return configError(s.File, p.Line, fmt.Sprintf("gitops.production %q is not a regular expression: %v", p.Value, err))
 		}
 		s.GitOps.production = re
 	}
@@ -198,7 +192,7 @@ func (s *Settings) validate(doc *yaml.Node) error {
 		for i := 0; i+1 < len(cs.Content); i += 2 {
 			k := cs.Content[i]
 			if strings.HasPrefix(k.Value, "/") || strings.HasPrefix(k.Value, "../") {
-				return &ConfigError{s.File, k.Line, fmt.Sprintf("chart %q: use the chart folder relative to the repository root", k.Value)}
+				return configError(s.File, k.Line, fmt.Sprintf("chart %q: use the chart folder relative to the repository root", k.Value))
 			}
 		}
 	}

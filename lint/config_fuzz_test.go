@@ -4,10 +4,12 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // FuzzParseSettings parses arbitrary .prodlint.yaml content. It must never
-// panic; an error must be a *ConfigError naming the file (the CLI turns it
+// panic; an error must be a *render.FileError naming the file (the CLI turns it
 // into a usage error, exit 2); accepted settings must answer every question
 // the CLI asks of them.
 //
@@ -41,9 +43,9 @@ func FuzzParseSettings(f *testing.F) {
 			t.Fatalf("ParseSettings took %s on %d bytes", d, len(b))
 		}
 		if err != nil {
-			var ce *ConfigError
+			var ce *render.FileError
 			if !errors.As(err, &ce) || ce.File != ".prodlint.yaml" {
-				t.Fatalf("ParseSettings error %v (%T): want a *ConfigError", err, err)
+				t.Fatalf("ParseSettings error %v (%T): want a *render.FileError", err, err)
 			}
 			return
 		}
