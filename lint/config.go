@@ -141,7 +141,7 @@ func configYAMLError(file string, err error) error {
 // validate checks what the YAML decoder cannot: rule ids and levels,
 // exclude patterns, chart folders, workload kinds.
 func (s *Settings) validate(doc *yaml.Node) error {
-	if rules := child(doc, "rules"); rules != nil && rules.Kind == yaml.MappingNode {
+	if rules := render.MapValue(doc, "rules"); rules != nil && rules.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(rules.Content); i += 2 {
 			k, v := rules.Content[i], rules.Content[i+1]
 			if _, ok := Lookup(k.Value); !ok {
@@ -152,7 +152,7 @@ func (s *Settings) validate(doc *yaml.Node) error {
 			}
 		}
 	}
-	if ex := child(doc, "exclude"); ex != nil {
+	if ex := render.MapValue(doc, "exclude"); ex != nil {
 		for _, n := range ex.Content {
 			re, err := globRegexp(n.Value)
 			if err != nil {
@@ -161,12 +161,12 @@ func (s *Settings) validate(doc *yaml.Node) error {
 			s.exclude = append(s.exclude, re)
 		}
 	}
-	if kv := child(doc, "kubeVersion"); kv != nil {
+	if kv := render.MapValue(doc, "kubeVersion"); kv != nil {
 		if _, ok := NormalizeKubeVersion(kv.Value); !ok {
 			return configError(s.File, kv.Line, fmt.Sprintf("kubeVersion %q: use a Kubernetes version such as 1.34", kv.Value))
 		}
 	}
-	if ws := child(doc, "workloads"); ws != nil {
+	if ws := render.MapValue(doc, "workloads"); ws != nil {
 		for i, w := range s.Workloads {
 			line := ws.Line
 			if i < len(ws.Content) {
@@ -181,14 +181,14 @@ func (s *Settings) validate(doc *yaml.Node) error {
 			}
 		}
 	}
-	if p := child(child(doc, "gitops"), "production"); p != nil && p.Value != "" {
+	if p := render.MapValue(render.MapValue(doc, "gitops"), "production"); p != nil && p.Value != "" {
 		re, err := regexp.Compile(p.Value)
 		if err != nil {
 			return configError(s.File, p.Line, fmt.Sprintf("gitops.production %q is not a regular expression: %v", p.Value, err))
 		}
 		s.GitOps.production = re
 	}
-	if cs := child(doc, "charts"); cs != nil && cs.Kind == yaml.MappingNode {
+	if cs := render.MapValue(doc, "charts"); cs != nil && cs.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(cs.Content); i += 2 {
 			k := cs.Content[i]
 			if strings.HasPrefix(k.Value, "/") || strings.HasPrefix(k.Value, "../") {
@@ -214,18 +214,6 @@ func NormalizeKubeVersion(s string) (v string, ok bool) {
 		patch = "0"
 	}
 	return m[1] + "." + m[2] + "." + patch, true
-}
-
-func child(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // ruleLevel parses a rule setting: off, on, note, warning or error. on
