@@ -143,7 +143,7 @@ func FindNode(obj *yaml.Node, p Path) *yaml.Node {
 	bestSpine := true
 	cur := obj
 	for _, s := range p {
-		cur = resolveAlias(cur)
+		cur = ResolveAlias(cur)
 		if cur == nil {
 			return best
 		}
@@ -166,7 +166,7 @@ func FindNode(obj *yaml.Node, p Path) *yaml.Node {
 			}
 			var found *yaml.Node
 			for _, e := range cur.Content {
-				e = resolveAlias(e)
+				e = ResolveAlias(e)
 				if e == nil || e.Kind != yaml.MappingNode {
 					continue
 				}
@@ -183,7 +183,7 @@ func FindNode(obj *yaml.Node, p Path) *yaml.Node {
 			if cur.Kind != yaml.SequenceNode || s.Index >= len(cur.Content) {
 				return best
 			}
-			cur = resolveAlias(cur.Content[s.Index])
+			cur = ResolveAlias(cur.Content[s.Index])
 			best, bestSpine = cur, false
 			if cur != nil && cur.Kind == yaml.MappingNode && len(cur.Content) > 0 {
 				best = cur.Content[0]
@@ -205,7 +205,7 @@ func mapGet(m *yaml.Node, k string) (key, val *yaml.Node) {
 		if m.Content[i].Tag != "!!merge" {
 			continue
 		}
-		v := resolveAlias(m.Content[i+1])
+		v := ResolveAlias(m.Content[i+1])
 		var srcs []*yaml.Node
 		if v != nil && v.Kind == yaml.SequenceNode {
 			srcs = v.Content
@@ -213,7 +213,7 @@ func mapGet(m *yaml.Node, k string) (key, val *yaml.Node) {
 			srcs = []*yaml.Node{v}
 		}
 		for _, s := range srcs {
-			s = resolveAlias(s)
+			s = ResolveAlias(s)
 			if s != nil && s.Kind == yaml.MappingNode {
 				if kk, vv := mapGet(s, k); kk != nil {
 					return kk, vv
@@ -224,7 +224,9 @@ func mapGet(m *yaml.Node, k string) (key, val *yaml.Node) {
 	return nil, nil
 }
 
-func resolveAlias(n *yaml.Node) *yaml.Node {
+// ResolveAlias returns the node an alias node stands for (following at
+// most 100 aliases), or n itself.
+func ResolveAlias(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
 		n = n.Alias
 	}

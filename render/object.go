@@ -270,13 +270,20 @@ func CloneNode(n *yaml.Node) *yaml.Node {
 	return &c
 }
 
-// MapValue returns the value of key k in mapping node m (aliases
-// resolved), or nil.
-func MapValue(m *yaml.Node, k string) *yaml.Node {
-	m = resolveAlias(m)
+// MapKey returns the key and value nodes of key k in mapping node m
+// (aliases resolved, merge keys followed), or nils.
+func MapKey(m *yaml.Node, k string) (key, val *yaml.Node) {
+	m = ResolveAlias(m)
 	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
-	_, v := mapGet(m, k)
-	return resolveAlias(v)
+	key, val = mapGet(m, k)
+	return key, ResolveAlias(val)
+}
+
+// MapValue returns the value of key k in mapping node m (see MapKey), or
+// nil.
+func MapValue(m *yaml.Node, k string) *yaml.Node {
+	_, v := MapKey(m, k)
+	return v
 }

@@ -126,20 +126,20 @@ func valueAt(obj *yaml.Node, p render.Path) *yaml.Node {
 		cur = cur.Content[0]
 	}
 	for _, s := range p {
-		cur = deref(cur)
+		cur = render.ResolveAlias(cur)
 		if cur == nil {
 			return nil
 		}
 		switch {
 		case s.IsKey:
-			cur = mapValue(cur, s.Key)
+			cur = render.MapValue(cur, s.Key)
 		case s.Match != "":
 			if cur.Kind != yaml.SequenceNode {
 				return nil
 			}
 			var found *yaml.Node
 			for _, e := range cur.Content {
-				if v := mapValue(deref(e), s.Match); v != nil && v.Kind == yaml.ScalarNode && v.Value == s.Value {
+				if v := render.MapValue(render.ResolveAlias(e), s.Match); v != nil && v.Kind == yaml.ScalarNode && v.Value == s.Value {
 					found = e
 					break
 				}
@@ -152,32 +152,7 @@ func valueAt(obj *yaml.Node, p render.Path) *yaml.Node {
 			cur = cur.Content[s.Index]
 		}
 	}
-	return deref(cur)
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// mapKey returns the key and value nodes of key k in mapping m.
-func mapKey(m *yaml.Node, k string) (key, val *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == k {
-			return m.Content[i], deref(m.Content[i+1])
-		}
-	}
-	return nil, nil
-}
-
-func mapValue(m *yaml.Node, k string) *yaml.Node {
-	_, v := mapKey(m, k)
-	return v
+	return render.ResolveAlias(cur)
 }
 
 // tmplActions is a template parsed for its values references: every action
@@ -726,7 +701,7 @@ func (vs *valueSources) chain(t *tmpl) ([]level, bool) {
 func (vs *valueSources) find(file string, keys []string) (key, val *yaml.Node) {
 	cur := vs.doc(file)
 	for _, k := range keys {
-		key, cur = mapKey(cur, k)
+		key, cur = render.MapKey(cur, k)
 		if key == nil {
 			return nil, nil
 		}
