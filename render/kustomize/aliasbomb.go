@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/prodlint/prodlint/render"
 )
 
 // maxExpandedNodes bounds the YAML nodes one document of a file that
@@ -111,7 +113,7 @@ func checkInlinePatches(kz *kustomization) error {
 	var inline []*yaml.Node
 	for _, f := range []string{"patches", "patchesJson6902"} {
 		for _, it := range items(kz.node, f) {
-			if _, p := mapGet(it, "patch"); p != nil && p.Kind == yaml.ScalarNode {
+			if _, p := render.MapKey(it, "patch"); p != nil && p.Kind == yaml.ScalarNode {
 				inline = append(inline, p)
 			}
 		}

@@ -159,7 +159,7 @@ type envFile struct {
 func (mp *mapper) generatorLocator(kz *kustomization, e *yaml.Node) generatorLocator {
 	g := generatorLocator{file: kz.file, entry: e}
 	envs := scalars(e, "envs")
-	if _, env := mapGet(e, "env"); env != nil && env.Kind == yaml.ScalarNode {
+	if _, env := render.MapKey(e, "env"); env != nil && env.Kind == yaml.ScalarNode {
 		envs = append(envs, env)
 	}
 	for _, n := range envs {
@@ -178,7 +178,7 @@ func (g generatorLocator) Locate(p render.Path) render.Location {
 			return loc
 		}
 	}
-	if k, _ := mapGet(g.entry, "name"); k != nil {
+	if k, _ := render.MapKey(g.entry, "name"); k != nil {
 		return render.NodeLocation(g.file, k)
 	}
 	return render.NodeLocation(g.file, g.entry)
@@ -227,13 +227,13 @@ func (g generatorLocator) key(k string) (render.Location, bool) {
 func walk(m *yaml.Node, p render.Path) (show, val *yaml.Node) {
 	cur := m
 	for _, s := range p {
-		cur = resolve(cur)
+		cur = render.ResolveAlias(cur)
 		if cur == nil {
 			return nil, nil
 		}
 		switch {
 		case s.IsKey:
-			k, v := mapGet(cur, s.Key)
+			k, v := render.MapKey(cur, s.Key)
 			if k == nil {
 				return nil, nil
 			}
@@ -251,7 +251,7 @@ func walk(m *yaml.Node, p render.Path) (show, val *yaml.Node) {
 			show = firstKey(cur)
 		}
 	}
-	return show, resolve(cur)
+	return show, render.ResolveAlias(cur)
 }
 
 // elementWhere returns the element of sequence seq whose field k is v, and
@@ -261,8 +261,8 @@ func elementWhere(seq *yaml.Node, k, v string) (elem, key *yaml.Node) {
 		return nil, nil
 	}
 	for _, e := range seq.Content {
-		e = resolve(e)
-		if kk, vv := mapGet(e, k); kk != nil && vv != nil && vv.Value == v {
+		e = render.ResolveAlias(e)
+		if kk, vv := render.MapKey(e, k); kk != nil && vv != nil && vv.Value == v {
 			return e, kk
 		}
 	}
@@ -294,10 +294,10 @@ func byName(p render.Path, obj *yaml.Node) render.Path {
 	out := make(render.Path, 0, len(p))
 	cur := obj
 	for _, s := range p {
-		cur = resolve(cur)
+		cur = render.ResolveAlias(cur)
 		switch {
 		case s.IsKey:
-			_, cur = mapGet(cur, s.Key)
+			_, cur = render.MapKey(cur, s.Key)
 		case s.Match != "":
 			cur, _ = elementWhere(cur, s.Match, s.Value)
 		default:
@@ -318,11 +318,11 @@ func tokens(p render.Path, obj *yaml.Node) []string {
 	var toks []string
 	cur := obj
 	for _, s := range p {
-		cur = resolve(cur)
+		cur = render.ResolveAlias(cur)
 		switch {
 		case s.IsKey:
 			toks = append(toks, s.Key)
-			_, cur = mapGet(cur, s.Key)
+			_, cur = render.MapKey(cur, s.Key)
 		case s.Match != "":
 			i := indexWhere(cur, s.Match, s.Value)
 			if i < 0 {
@@ -345,7 +345,7 @@ func indexWhere(seq *yaml.Node, k, v string) int {
 		return -1
 	}
 	for i, e := range seq.Content {
-		if _, vv := mapGet(resolve(e), k); vv != nil && vv.Value == v {
+		if _, vv := render.MapKey(render.ResolveAlias(e), k); vv != nil && vv.Value == v {
 			return i
 		}
 	}
@@ -357,5 +357,5 @@ func elementAt(seq *yaml.Node, i int) *yaml.Node {
 	if seq == nil || seq.Kind != yaml.SequenceNode || i < 0 || i >= len(seq.Content) {
 		return nil
 	}
-	return resolve(seq.Content[i])
+	return render.ResolveAlias(seq.Content[i])
 }

@@ -103,10 +103,10 @@ func candidates(doc *yaml.Node, i int) []candidate {
 		m = m.Content[0]
 	}
 	c := candidateOf(m, i)
-	if _, its := mapGet(m, "items"); its != nil && its.Kind == yaml.SequenceNode && strings.HasSuffix(c.kind, "List") {
+	if _, its := render.MapKey(m, "items"); its != nil && its.Kind == yaml.SequenceNode && strings.HasSuffix(c.kind, "List") {
 		var out []candidate
 		for _, it := range its.Content {
-			if it = resolve(it); render.IsObject(it) {
+			if it = render.ResolveAlias(it); render.IsObject(it) {
 				out = append(out, candidateOf(it, i))
 			}
 		}
@@ -119,7 +119,7 @@ func candidates(doc *yaml.Node, i int) []candidate {
 func candidateOf(m *yaml.Node, doc int) candidate {
 	c := candidate{node: m, doc: doc}
 	c.kind = scalarAt(m, "kind")
-	_, md := mapGet(m, "metadata")
+	_, md := render.MapKey(m, "metadata")
 	c.name = scalarAt(md, "name")
 	c.namespace = scalarAt(md, "namespace")
 	return c
@@ -127,7 +127,7 @@ func candidateOf(m *yaml.Node, doc int) candidate {
 
 // scalarAt returns the scalar value at key k of mapping m, or "".
 func scalarAt(m *yaml.Node, k string) string {
-	if _, v := mapGet(m, k); v != nil && v.Kind == yaml.ScalarNode {
+	if _, v := render.MapKey(m, k); v != nil && v.Kind == yaml.ScalarNode {
 		return v.Value
 	}
 	return ""

@@ -187,11 +187,11 @@ var (
 func unmarshalError(file string, node *yaml.Node, err error) *render.FileError {
 	msg := strings.TrimPrefix(err.Error(), "invalid Kustomization: ")
 	if m := unknownField.FindStringSubmatch(msg); m != nil {
-		k, _ := mapGet(node, m[1])
+		k, _ := render.MapKey(node, m[1])
 		return &render.FileError{File: file, Line: line(k), Err: fmt.Errorf("unknown kustomization field %q", m[1])}
 	}
 	if m := fieldType.FindStringSubmatch(msg); m != nil {
-		k, _ := mapGet(node, m[1])
+		k, _ := render.MapKey(node, m[1])
 		return &render.FileError{File: file, Line: line(k), Err: fmt.Errorf("invalid kustomization: %s", msg)}
 	}
 	return &render.FileError{File: file, Err: fmt.Errorf("invalid kustomization: %s", msg)}
@@ -201,7 +201,7 @@ func unmarshalError(file string, node *yaml.Node, err error) *render.FileError {
 // components.
 func (t *tree) check(kz *kustomization, depth int) error {
 	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
-		if k, v := mapGet(kz.node, f); k != nil && v != nil && len(v.Content) > 0 {
+		if k, v := render.MapKey(kz.node, f); k != nil && v != nil && len(v.Content) > 0 {
 			return &render.FileError{File: kz.file, Line: k.Line, Err: errors.New(helmMessage)}
 		}
 	}
@@ -244,7 +244,7 @@ func (kz *kustomization) fileRefs() []fileRef {
 	var files []fileRef
 	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
 		for _, it := range items(kz.node, f) {
-			if _, p := mapGet(it, "path"); p != nil && p.Kind == yaml.ScalarNode {
+			if _, p := render.MapKey(it, "path"); p != nil && p.Kind == yaml.ScalarNode {
 				files = append(files, fileRef{f, p, p.Value})
 			}
 		}
@@ -266,7 +266,7 @@ func (kz *kustomization) fileRefs() []fileRef {
 			for _, n := range scalars(it, "envs") {
 				files = append(files, fileRef{f + " envs", n, n.Value})
 			}
-			if _, n := mapGet(it, "env"); n != nil && n.Kind == yaml.ScalarNode {
+			if _, n := render.MapKey(it, "env"); n != nil && n.Kind == yaml.ScalarNode {
 				files = append(files, fileRef{f + " env", n, n.Value})
 			}
 		}
@@ -276,8 +276,8 @@ func (kz *kustomization) fileRefs() []fileRef {
 			files = append(files, fileRef{f, n, n.Value})
 		}
 	}
-	if _, oa := mapGet(kz.node, "openapi"); oa != nil {
-		if _, p := mapGet(oa, "path"); p != nil && p.Kind == yaml.ScalarNode {
+	if _, oa := render.MapKey(kz.node, "openapi"); oa != nil {
+		if _, p := render.MapKey(oa, "path"); p != nil && p.Kind == yaml.ScalarNode {
 			files = append(files, fileRef{"openapi path", p, p.Value})
 		}
 	}
@@ -466,28 +466,15 @@ func line(n *yaml.Node) int {
 	return n.Line
 }
 
-// mapGet returns the key and value nodes of key k in mapping m.
-func mapGet(m *yaml.Node, k string) (key, val *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == k {
-			return m.Content[i], resolve(m.Content[i+1])
-		}
-	}
-	return nil, nil
-}
-
 // items returns the elements of the sequence at key k in mapping m.
 func items(m *yaml.Node, k string) []*yaml.Node {
-	_, v := mapGet(m, k)
+	_, v := render.MapKey(m, k)
 	if v == nil || v.Kind != yaml.SequenceNode {
 		return nil
 	}
 	out := make([]*yaml.Node, 0, len(v.Content))
 	for _, e := range v.Content {
-		out = append(out, resolve(e))
+		out = append(out, render.ResolveAlias(e))
 	}
 	return out
 }
@@ -501,12 +488,4 @@ func scalars(m *yaml.Node, k string) []*yaml.Node {
 		}
 	}
 	return out
-}
-
-// resolve follows aliases.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
 }

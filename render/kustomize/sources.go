@@ -89,13 +89,13 @@ func (mp *mapper) patchSources(kz *kustomization, field string, typed []types.Pa
 		}
 		var docs []*yaml.Node
 		var sp span
-		if _, p := mapGet(it, "path"); p != nil && p.Kind == yaml.ScalarNode {
+		if _, p := render.MapKey(it, "path"); p != nil && p.Kind == yaml.ScalarNode {
 			f := path.Join(kz.dir, p.Value)
 			if !inRepo(f) {
 				continue
 			}
 			docs, sp = mp.file(f).docs, span{file: f}
-		} else if k, v := mapGet(it, "patch"); v != nil && v.Kind == yaml.ScalarNode {
+		} else if k, v := render.MapKey(it, "patch"); v != nil && v.Kind == yaml.ScalarNode {
 			docs, sp = parseDocs([]byte(v.Value)), inlineSpan(kz, k, v)
 		}
 		out = append(out, patchDocSources(docs, sp, typed[i].Target)...)
@@ -126,7 +126,7 @@ func patchDocSources(docs []*yaml.Node, sp span, sel *types.Selector) []source {
 		if len(d.Content) == 0 {
 			continue
 		}
-		root := resolve(d.Content[0])
+		root := render.ResolveAlias(d.Content[0])
 		switch root.Kind {
 		case yaml.SequenceNode:
 			if sel != nil {
@@ -218,12 +218,12 @@ type jsonOp struct {
 func parseOps(seq *yaml.Node) []jsonOp {
 	var ops []jsonOp
 	for _, e := range seq.Content {
-		e = resolve(e)
-		k, v := mapGet(e, "path")
+		e = render.ResolveAlias(e)
+		k, v := render.MapKey(e, "path")
 		if k == nil || v == nil || v.Kind != yaml.ScalarNode || !strings.HasPrefix(v.Value, "/") {
 			continue
 		}
-		_, val := mapGet(e, "value")
+		_, val := render.MapKey(e, "value")
 		ops = append(ops, jsonOp{op: scalarAt(e, "op"), path: splitPointer(v.Value), key: k, value: val})
 	}
 	return ops
@@ -292,17 +292,17 @@ func (op jsonOp) under(toks []string, obj *yaml.Node) ([]string, bool) {
 // mapping value, with the same values (and value has at least one): the
 // element that an append operation ("/-") added.
 func sameScalars(value, elem *yaml.Node) bool {
-	value, elem = resolve(value), resolve(elem)
+	value, elem = render.ResolveAlias(value), render.ResolveAlias(elem)
 	if value == nil || elem == nil || value.Kind != yaml.MappingNode || elem.Kind != yaml.MappingNode {
 		return false
 	}
 	n := 0
 	for i := 0; i+1 < len(value.Content); i += 2 {
-		v := resolve(value.Content[i+1])
+		v := render.ResolveAlias(value.Content[i+1])
 		if v == nil || v.Kind != yaml.ScalarNode {
 			continue
 		}
-		if _, e := mapGet(elem, value.Content[i].Value); e == nil || e.Value != v.Value {
+		if _, e := render.MapKey(elem, value.Content[i].Value); e == nil || e.Value != v.Value {
 			return false
 		}
 		n++
@@ -313,7 +313,7 @@ func sameScalars(value, elem *yaml.Node) bool {
 // nodeAtTokens returns the node at JSON pointer tokens in n, or nil.
 func nodeAtTokens(n *yaml.Node, toks []string) *yaml.Node {
 	for _, t := range toks {
-		n = resolve(n)
+		n = render.ResolveAlias(n)
 		if n == nil {
 			return nil
 		}
@@ -325,9 +325,9 @@ func nodeAtTokens(n *yaml.Node, toks []string) *yaml.Node {
 			n = elementAt(n, i)
 			continue
 		}
-		_, n = mapGet(n, t)
+		_, n = render.MapKey(n, t)
 	}
-	return resolve(n)
+	return render.ResolveAlias(n)
 }
 
 // deepestTokens returns the node that shows the deepest of toks that exists
@@ -336,7 +336,7 @@ func nodeAtTokens(n *yaml.Node, toks []string) *yaml.Node {
 func deepestTokens(n *yaml.Node, toks []string) *yaml.Node {
 	var show *yaml.Node
 	for _, t := range toks {
-		n = resolve(n)
+		n = render.ResolveAlias(n)
 		if n == nil {
 			return show
 		}
@@ -351,7 +351,7 @@ func deepestTokens(n *yaml.Node, toks []string) *yaml.Node {
 			show = firstKey(n)
 			continue
 		}
-		k, v := mapGet(n, t)
+		k, v := render.MapKey(n, t)
 		if k == nil {
 			return show
 		}
@@ -365,7 +365,7 @@ func deepestTokens(n *yaml.Node, toks []string) *yaml.Node {
 func walkTokens(n *yaml.Node, toks []string) *yaml.Node {
 	var show *yaml.Node
 	for _, t := range toks {
-		n = resolve(n)
+		n = render.ResolveAlias(n)
 		if n == nil {
 			return nil
 		}
@@ -378,7 +378,7 @@ func walkTokens(n *yaml.Node, toks []string) *yaml.Node {
 			show = firstKey(n)
 			continue
 		}
-		k, v := mapGet(n, t)
+		k, v := render.MapKey(n, t)
 		if k == nil {
 			return nil
 		}
@@ -425,7 +425,7 @@ func (s imageSource) locate(p render.Path, obj *yaml.Node) (render.Location, boo
 // person edits to change the value), else its first key.
 func entryKey(entry *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
-		if key, _ := mapGet(entry, k); key != nil {
+		if key, _ := render.MapKey(entry, k); key != nil {
 			return key
 		}
 	}
@@ -478,7 +478,7 @@ type namespaceSource struct {
 
 // namespaceSources reads the namespace field of kz.
 func namespaceSources(kz *kustomization) []source {
-	k, v := mapGet(kz.node, "namespace")
+	k, v := render.MapKey(kz.node, "namespace")
 	if k == nil || v == nil || v.Value == "" {
 		return nil
 	}
@@ -515,13 +515,13 @@ func labelSources(kz *kustomization) []source {
 
 // pairSources reads the pairs of the mapping at key field of m.
 func pairSources(kz *kustomization, m *yaml.Node, field string, parents ...string) []source {
-	_, pairs := mapGet(m, field)
+	_, pairs := render.MapKey(m, field)
 	if pairs == nil || pairs.Kind != yaml.MappingNode {
 		return nil
 	}
 	var out []source
 	for i := 0; i+1 < len(pairs.Content); i += 2 {
-		k, v := pairs.Content[i], resolve(pairs.Content[i+1])
+		k, v := pairs.Content[i], render.ResolveAlias(pairs.Content[i+1])
 		if v != nil && v.Kind == yaml.ScalarNode {
 			out = append(out, pairSource{file: kz.file, key: k, name: k.Value, value: v.Value, parents: parents})
 		}
